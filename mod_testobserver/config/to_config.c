@@ -1,0 +1,162 @@
+/* Directives of mod_testobserver. */
+#include <httpd.h>
+#include <http_log.h>
+
+#include <apr_strings.h>
+
+#include "../to_private.h"
+#include "to_config.h"
+#include "to_config_parse.h"
+
+#ifndef TO_BUILD_VERSION
+#define TO_BUILD_VERSION "0.0.0"
+#endif
+
+void *to_config_create(apr_pool_t *pool, char *dir)
+{
+    to_config_t *c = apr_pcalloc(pool, sizeof(*c));
+
+    (void)dir;
+    c->require_authentication = -1;
+    c->max_body = -1;
+    return c;
+}
+
+void *to_config_merge(apr_pool_t *pool, void *basev, void *addv)
+{
+    const to_config_t *base = basev, *add = addv;
+    to_config_t *c = apr_pcalloc(pool, sizeof(*c));
+
+    c->version = add->version ? add->version : base->version;
+    c->cors_origins = add->cors_origins ? add->cors_origins : base->cors_origins;
+    c->ignore_permissions =
+        add->ignore_permissions ? add->ignore_permissions : base->ignore_permissions;
+    c->require_authentication = add->require_authentication != -1 ? add->require_authentication
+                                                                  : base->require_authentication;
+    c->max_body = add->max_body != -1 ? add->max_body : base->max_body;
+    return c;
+}
+
+static const char *set_version(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+
+    if (err) {
+        return err;
+    }
+    if (!*arg) {
+        return "TestObserverVersion must not be empty";
+    }
+    c->version = arg;
+    return NULL;
+}
+
+static const char *set_cors_origins(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+
+    if (err) {
+        return err;
+    }
+    if (!c->cors_origins) {
+        c->cors_origins = apr_array_make(cmd->pool, 2, sizeof(const char *));
+    }
+    err = to_parse_origins(cmd->pool, arg, c->cors_origins);
+    return err ? apr_pstrcat(cmd->pool, "TestObserverCORSOrigins: ", err, NULL) : NULL;
+}
+
+static const char *set_ignore_permissions(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+
+    if (err) {
+        return err;
+    }
+    if (!c->ignore_permissions) {
+        c->ignore_permissions = apr_array_make(cmd->pool, 4, sizeof(const char *));
+    }
+    err = to_parse_permissions(cmd->pool, arg, c->ignore_permissions);
+    return err ? apr_pstrcat(cmd->pool, "TestObserverIgnorePermissions: ", err, NULL) : NULL;
+}
+
+static const char *set_require_authentication(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+
+    if (err) {
+        return err;
+    }
+    err = to_parse_flag(arg, &c->require_authentication);
+    return err ? apr_pstrcat(cmd->pool, "TestObserverRequireAuthentication ", err, NULL) : NULL;
+}
+
+static const char *set_max_body(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+
+    if (err) {
+        return err;
+    }
+    err = to_parse_size(arg, &c->max_body);
+    return err ? apr_pstrcat(cmd->pool, "TestObserverMaxBodySize ", err, NULL) : NULL;
+}
+
+const command_rec to_config_cmds[] = {
+    AP_INIT_TAKE1("TestObserverVersion", set_version, NULL, RSRC_CONF | ACCESS_CONF,
+                  "The version /v1/version reports (default: the build's git describe)"),
+    AP_INIT_ITERATE(
+        "TestObserverCORSOrigins", set_cors_origins, NULL, RSRC_CONF | ACCESS_CONF,
+        "Origins allowed to call the API with credentials (default: " TO_DEFAULT_CORS_ORIGIN ")"),
+    AP_INIT_ITERATE("TestObserverIgnorePermissions", set_ignore_permissions, NULL,
+                    RSRC_CONF | ACCESS_CONF, "Permissions that every client is deemed to hold"),
+    AP_INIT_TAKE1("TestObserverRequireAuthentication", set_require_authentication, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "On: routes open to anyone still need a user or an application"),
+    AP_INIT_TAKE1("TestObserverMaxBodySize", set_max_body, NULL, RSRC_CONF | ACCESS_CONF,
+                  "Largest request body accepted, in bytes (K, M, G suffixes)"),
+    {NULL}};
+
+const to_config_t *to_config_get(request_rec *r)
+{
+    return ap_get_module_config(r->per_dir_config, &testobserver_module);
+}
+
+const char *to_config_version(const to_config_t *c)
+{
+    return c->version ? c->version : TO_BUILD_VERSION;
+}
+
+const apr_array_header_t *to_config_cors_origins(const to_config_t *c)
+{
+    static const char *dflt = TO_DEFAULT_CORS_ORIGIN;
+    static const apr_array_header_t dflt_list = {NULL, sizeof(const char *), 1, 1, (char *)&dflt};
+
+    return c->cors_origins ? c->cors_origins : &dflt_list;
+}
+
+int to_config_permission_ignored(const to_config_t *c, const char *permission)
+{
+    int i;
+
+    for (i = 0; c->ignore_permissions && i < c->ignore_permissions->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(c->ignore_permissions, i, const char *), permission)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int to_config_require_authentication(const to_config_t *c)
+{
+    return c->require_authentication == 1;
+}
+
+apr_off_t to_config_max_body(const to_config_t *c)
+{
+    return c->max_body != -1 ? c->max_body : TO_DEFAULT_MAX_BODY;
+}

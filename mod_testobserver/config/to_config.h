@@ -1,0 +1,32 @@
+/* Directives of mod_testobserver: per-directory configuration that server
+ * scope sets for every location, merged with "unset" sentinels. */
+#ifndef TO_CONFIG_H
+#define TO_CONFIG_H
+
+#include <httpd.h>
+#include <http_config.h>
+
+#define TO_DEFAULT_CORS_ORIGIN "http://localhost:30001"
+#define TO_DEFAULT_MAX_BODY (64 * 1024 * 1024)
+
+typedef struct {
+    const char *version;                    /* NULL: the build's version */
+    apr_array_header_t *cors_origins;       /* NULL: the front-end origin */
+    apr_array_header_t *ignore_permissions; /* NULL: none */
+    int require_authentication;             /* -1: Off */
+    apr_off_t max_body;                     /* -1: TO_DEFAULT_MAX_BODY */
+} to_config_t;
+
+extern const command_rec to_config_cmds[];
+
+void *to_config_create(apr_pool_t *pool, char *dir);
+void *to_config_merge(apr_pool_t *pool, void *base, void *add);
+
+const to_config_t *to_config_get(request_rec *r);
+const char *to_config_version(const to_config_t *c);
+const apr_array_header_t *to_config_cors_origins(const to_config_t *c);
+int to_config_permission_ignored(const to_config_t *c, const char *permission);
+int to_config_require_authentication(const to_config_t *c);
+apr_off_t to_config_max_body(const to_config_t *c);
+
+#endif

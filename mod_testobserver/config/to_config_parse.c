@@ -1,0 +1,143 @@
+/* Parsers of directive values. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#include "../model/to_enums.h"
+#include "to_config_parse.h"
+
+const char *to_parse_flag(const char *arg, int *out)
+{
+    static const char *const on[] = {"on", "true", "yes", "1", NULL};
+    static const char *const off[] = {"off", "false", "no", "0", NULL};
+    int i;
+
+    for (i = 0; on[i]; i++) {
+        if (!strcasecmp(arg, on[i])) {
+            *out = 1;
+            return NULL;
+        }
+        if (!strcasecmp(arg, off[i])) {
+            *out = 0;
+            return NULL;
+        }
+    }
+    return "must be On or Off";
+}
+
+const char *to_parse_size(const char *arg, apr_off_t *out)
+{
+    char *end;
+    apr_int64_t n;
+
+    if (!apr_isdigit(*arg)) {
+        return "must be a number of bytes, optionally with K, M or G";
+    }
+    n = apr_strtoi64(arg, &end, 10);
+    switch (apr_tolower(*end)) {
+    case 'k':
+        n *= 1024;
+        end++;
+        break;
+    case 'm':
+        n *= 1024 * 1024;
+        end++;
+        break;
+    case 'g':
+        n *= 1024 * 1024 * 1024;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (*end != '\0' || n < 1) {
+        return "must be a number of bytes, optionally with K, M or G";
+    }
+    *out = (apr_off_t)n;
+    return NULL;
+}
+
+/* Splits arg on commas and blanks, calling check on each word. */
+static const char *each_word(apr_pool_t *pool, const char *arg, apr_array_header_t *list,
+                             const char *(*check)(apr_pool_t *, const char *))
+{
+    char *copy = apr_pstrdup(pool, arg), *state, *word;
+    const char *err;
+
+    for (word = apr_strtok(copy, ", \t", &state); word; word = apr_strtok(NULL, ", \t", &state)) {
+        if ((err = check(pool, word)) != NULL) {
+            return err;
+        }
+        APR_ARRAY_PUSH(list, const char *) = word;
+    }
+    return NULL;
+}
+
+static const char *check_permission(apr_pool_t *pool, const char *word)
+{
+    char *lower = apr_pstrdup(pool, word), *p;
+
+    for (p = lower; *p; p++) {
+        *p = (char)apr_tolower(*p);
+    }
+    if (to_enum_index(to_permissions, lower) < 0) {
+        return apr_psprintf(pool, "unknown permission '%s'", word);
+    }
+    return NULL;
+}
+
+const char *to_parse_permissions(apr_pool_t *pool, const char *arg, apr_array_header_t *list)
+{
+    const char *err = each_word(pool, arg, list, check_permission);
+    int i;
+
+    /* upstream lower-cases IGNORE_PERMISSIONS */
+    for (i = 0; !err && i < list->nelts; i++) {
+        char *p = apr_pstrdup(pool, APR_ARRAY_IDX(list, i, const char *)), *q;
+        for (q = p; *q; q++) {
+            *q = (char)apr_tolower(*q);
+        }
+        APR_ARRAY_IDX(list, i, const char *) = p;
+    }
+    return err;
+}
+
+static const char *check_origin(apr_pool_t *pool, const char *word)
+{
+    const char *host;
+
+    if (!strcmp(word, "*")) {
+        return NULL;
+    }
+    if (strncmp(word, "http://", 7) && strncmp(word, "https://", 8)) {
+        return apr_psprintf(pool, "origin '%s' must start with http:// or https://", word);
+    }
+    host = strstr(word, "://") + 3;
+    if (*host == '\0' || strchr(host, '/')) {
+        return apr_psprintf(pool, "origin '%s' must be scheme://host[:port] without a path", word);
+    }
+    return NULL;
+}
+
+const char *to_parse_origins(apr_pool_t *pool, const char *arg, apr_array_header_t *list)
+{
+    return each_word(pool, arg, list, check_origin);
+}
+
+int to_origin_allowed(const apr_array_header_t *allowed, const char *origin)
+{
+    int i;
+
+    if (!origin || !allowed) {
+        return 0;
+    }
+    for (i = 0; i < allowed->nelts; i++) {
+        const char *a = APR_ARRAY_IDX(allowed, i, const char *);
+        if (!strcmp(a, "*") || !strcmp(a, origin)) {
+            return 1;
+        }
+    }
+    return 0;
+}

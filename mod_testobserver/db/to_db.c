@@ -1,0 +1,258 @@
+/* mod_dbd glue. */
+#include <stdarg.h>
+#include <string.h>
+
+#include <httpd.h>
+#include <http_log.h>
+#include <apr_dbd.h>
+#include <mod_dbd.h>
+
+#include <apr_hash.h>
+#include <apr_lib.h>
+#include <apr_optional.h>
+#include <apr_strings.h>
+
+#include "../to_private.h"
+#include "to_db.h"
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) * dbd_prepare_fn;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire_fn;
+
+/* How many values each labelled statement binds, counted as apr_dbd does
+ * (a % followed by a letter), so variadic calls can be turned into arrays. */
+static apr_hash_t *nargs_by_label;
+
+static int count_args(const char *sql)
+{
+    int n = 0;
+
+    for (; *sql; sql++) {
+        if (sql[0] == '%' && apr_isalpha(sql[1])) {
+            n++;
+        }
+        else if (sql[0] == '%' && sql[1] == '%') {
+            sql++;
+        }
+    }
+    return n;
+}
+
+void to_db_prepare_all(apr_pool_t *pool, server_rec *s, const to_sql_t *const *sets)
+{
+    server_rec *sp;
+    int i, j;
+
+    nargs_by_label = apr_hash_make(pool);
+    dbd_prepare_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+    dbd_acquire_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
+    if (!dbd_prepare_fn || !dbd_acquire_fn) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                     TO_LOGNO(00101) "mod_dbd is not loaded: the API cannot reach its database");
+        return;
+    }
+    for (sp = s; sp; sp = sp->next) {
+        for (i = 0; sets[i]; i++) {
+            for (j = 0; sets[i][j].label; j++) {
+                int *n = apr_palloc(pool, sizeof(int));
+                *n = count_args(sets[i][j].sql);
+                apr_hash_set(nargs_by_label, sets[i][j].label, APR_HASH_KEY_STRING, n);
+                dbd_prepare_fn(sp, sets[i][j].sql, sets[i][j].label);
+            }
+        }
+    }
+}
+
+/* Logs a database failure and chooses the answer: 503 when the connection
+ * is gone, 409 for a clash with a unique constraint, else 500. */
+static int db_failed(to_req_t *tr, const char *label, int rv)
+{
+    const char *msg = tr->db ? apr_dbd_error(tr->db->driver, tr->db->handle, rv) : NULL;
+
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r, TO_LOGNO(00102) "statement %s failed: %s", label,
+                  msg ? msg : "(no message)");
+    if (tr->db && apr_dbd_check_conn(tr->db->driver, tr->pool, tr->db->handle) != APR_SUCCESS) {
+        tr->detail = "Database unavailable";
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if (msg && strstr(msg, "duplicate key value")) {
+        tr->detail = "Conflict with an existing record";
+        return HTTP_CONFLICT;
+    }
+    tr->detail = "Internal Server Error";
+    return HTTP_INTERNAL_SERVER_ERROR;
+}
+
+int to_db_acquire(to_req_t *tr)
+{
+    if (tr->db) {
+        return OK;
+    }
+    tr->db = dbd_acquire_fn ? dbd_acquire_fn(tr->r) : NULL;
+    if (!tr->db) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r,
+                      TO_LOGNO(00103) "no database connection available");
+        tr->detail = "Database unavailable";
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    return OK;
+}
+
+/* The prepared statement of label and its values taken from args. */
+static apr_dbd_prepared_t *statement(to_req_t *tr, const char *label, va_list args, int *nargs,
+                                     const char ***values)
+{
+    apr_dbd_prepared_t *stmt = apr_hash_get(tr->db->prepared, label, APR_HASH_KEY_STRING);
+    const int *n = nargs_by_label ? apr_hash_get(nargs_by_label, label, APR_HASH_KEY_STRING) : NULL;
+    int i;
+
+    if (!stmt || !n) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r,
+                      TO_LOGNO(00104) "statement %s is not prepared", label);
+        return NULL;
+    }
+    *nargs = *n;
+    *values = apr_palloc(tr->pool, sizeof(const char *) * (*n ? *n : 1));
+    for (i = 0; i < *n; i++) {
+        (*values)[i] = va_arg(args, const char *);
+    }
+    return stmt;
+}
+
+int to_db_vselect(to_req_t *tr, const char *label, apr_dbd_results_t **res, va_list args)
+{
+    apr_dbd_prepared_t *stmt;
+    const char **values;
+    int rv, status, nargs;
+
+    *res = NULL;
+    if ((status = to_db_acquire(tr)) != OK) {
+        return status;
+    }
+    if (!(stmt = statement(tr, label, args, &nargs, &values))) {
+        tr->detail = "Internal Server Error";
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rv = apr_dbd_pselect(tr->db->driver, tr->pool, tr->db->handle, res, stmt, 1, nargs, values);
+    return rv == 0 ? OK : db_failed(tr, label, rv);
+}
+
+int to_db_select(to_req_t *tr, const char *label, apr_dbd_results_t **res, ...)
+{
+    va_list args;
+    int status;
+
+    va_start(args, res);
+    status = to_db_vselect(tr, label, res, args);
+    va_end(args);
+    return status;
+}
+
+int to_db_exec(to_req_t *tr, const char *label, int *nrows, ...)
+{
+    apr_dbd_prepared_t *stmt;
+    const char **values;
+    va_list args;
+    int rv, status, nargs, n = 0;
+
+    if ((status = to_db_acquire(tr)) != OK) {
+        return status;
+    }
+    va_start(args, nrows);
+    stmt = statement(tr, label, args, &nargs, &values);
+    va_end(args);
+    if (!stmt) {
+        tr->detail = "Internal Server Error";
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    rv = apr_dbd_pquery(tr->db->driver, tr->pool, tr->db->handle, &n, stmt, nargs, values);
+    if (nrows) {
+        *nrows = n;
+    }
+    return rv == 0 ? OK : db_failed(tr, label, rv);
+}
+
+int to_db_next(to_req_t *tr, apr_dbd_results_t *res, apr_dbd_row_t **row)
+{
+    return apr_dbd_get_row(tr->db->driver, tr->pool, res, row, -1);
+}
+
+const char *to_db_col(to_req_t *tr, apr_dbd_row_t *row, int n)
+{
+    /* the driver frees the result after its last row: keep a copy */
+    const char *value = apr_dbd_get_entry(tr->db->driver, row, n);
+    return value ? apr_pstrdup(tr->pool, value) : NULL;
+}
+
+const char *to_db_first(to_req_t *tr, apr_dbd_results_t *res)
+{
+    apr_dbd_row_t *row = NULL;
+    const char *value = NULL;
+
+    while (to_db_next(tr, res, &row) == 0) {
+        if (!value) {
+            value = to_db_col(tr, row, 0);
+            value = value ? value : "";
+        }
+    }
+    return value;
+}
+
+const char *to_db_value(to_req_t *tr, int *status, const char *label, ...)
+{
+    apr_dbd_results_t *res;
+    va_list args;
+
+    va_start(args, label);
+    *status = to_db_vselect(tr, label, &res, args);
+    va_end(args);
+    return *status == OK ? to_db_first(tr, res) : NULL;
+}
+
+static apr_status_t rollback_cleanup(void *data)
+{
+    to_db_rollback(data);
+    return APR_SUCCESS;
+}
+
+int to_db_begin(to_req_t *tr)
+{
+    int status, rv;
+
+    if ((status = to_db_acquire(tr)) != OK) {
+        return status;
+    }
+    rv = apr_dbd_transaction_start(tr->db->driver, tr->pool, tr->db->handle, &tr->txn);
+    if (rv != 0) {
+        return db_failed(tr, "BEGIN", rv);
+    }
+    tr->in_transaction = 1;
+    apr_pool_cleanup_register(tr->pool, tr, rollback_cleanup, apr_pool_cleanup_null);
+    return OK;
+}
+
+int to_db_commit(to_req_t *tr)
+{
+    int rv;
+
+    if (!tr->in_transaction) {
+        return OK;
+    }
+    tr->in_transaction = 0;
+    apr_pool_cleanup_kill(tr->pool, tr, rollback_cleanup);
+    rv = apr_dbd_transaction_end(tr->db->driver, tr->pool, tr->txn);
+    if (rv != 0) {
+        return db_failed(tr, "COMMIT", rv);
+    }
+    return OK;
+}
+
+void to_db_rollback(to_req_t *tr)
+{
+    if (!tr->in_transaction) {
+        return;
+    }
+    tr->in_transaction = 0;
+    apr_pool_cleanup_kill(tr->pool, tr, rollback_cleanup);
+    apr_dbd_transaction_mode_set(tr->db->driver, tr->txn, APR_DBD_TRANSACTION_ROLLBACK);
+    apr_dbd_transaction_end(tr->db->driver, tr->pool, tr->txn);
+}

@@ -1,0 +1,106 @@
+/* SQL fragments that build upstream's JSON shapes inside PostgreSQL, so a
+ * whole answer is one statement. Keys are in upstream's order. */
+#ifndef TO_SQL_JSON_H
+#define TO_SQL_JSON_H
+
+/* A naive timestamp as pydantic writes it: microseconds, or none when zero. */
+#define TO_SQL_TS(col)                                                                             \
+    "regexp_replace(to_char(" col ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '\\.000000$', '')"
+
+/* The latest build of each architecture of artefact a (highest revision,
+ * first created on a tie), with first_id giving upstream's order. */
+#define TO_SQL_LATEST_BUILDS(a)                                                                    \
+    "(SELECT DISTINCT ON (b.architecture) b.*, min(b.id) OVER (PARTITION BY b.architecture)"       \
+    " AS first_id FROM artefact_build b WHERE b.artefact_id = " a                                  \
+    " ORDER BY b.architecture, coalesce(b.revision, 0) DESC, b.id)"
+
+/* TestExecutionResponse of test execution te. */
+#define TO_SQL_EXECUTION_JSON(te)                                                                  \
+    "json_build_object("                                                                           \
+    "'id', " te ".id, 'ci_link', " te ".ci_link, 'c3_link', " te ".c3_link,"                       \
+    " 'relevant_links', coalesce((SELECT json_agg(json_build_object('label', l.label,"             \
+    " 'url', l.url, 'id', l.id) ORDER BY l.id) FROM test_execution_relevant_link l"                \
+    " WHERE l.test_execution_id = " te ".id), '[]'::json),"                                        \
+    " 'environment', (SELECT json_build_object('id', e.id, 'name', e.name,"                        \
+    " 'architecture', e.architecture) FROM environment e WHERE e.id = " te ".environment_id),"     \
+    " 'status', " te ".status,"                                                                    \
+    " 'test_plan', (SELECT p.name FROM test_plan p WHERE p.id = " te ".test_plan_id),"             \
+    " 'created_at', " TO_SQL_TS(                                                                   \
+        te                                                                                         \
+        ".created_at") ","                                                                         \
+                       " 'execution_metadata', coalesce((SELECT json_object_agg(s.category, "      \
+                       "s.vals ORDER BY"                                                           \
+                       " s.first) FROM (SELECT m.category, json_agg(m.value ORDER BY m.id) AS "    \
+                       "vals,"                                                                     \
+                       " min(m.id) AS first FROM test_execution_metadata_association_table x"      \
+                       " JOIN test_execution_metadata m ON m.id = x.test_execution_metadata_id"    \
+                       " WHERE x.test_execution_id = " te                                          \
+                       ".id GROUP BY m.category) s), '{}'::json),"                                 \
+                       " 'is_triaged', NOT EXISTS (SELECT 1 FROM test_result r WHERE "             \
+                       "r.test_execution_id = " te                                                 \
+                       ".id AND r.status IN ('FAILED', 'SKIPPED') AND NOT EXISTS (SELECT 1 FROM"   \
+                       " issue_test_result_attachment ia WHERE ia.test_result_id = r.id)),"        \
+                       " 'is_rerun_requested', EXISTS (SELECT 1 FROM "                             \
+                       "test_execution_rerun_request rr"                                           \
+                       " WHERE rr.test_plan_id = " te                                              \
+                       ".test_plan_id AND rr.artefact_build_id = " te                              \
+                       ".artefact_build_id AND rr.environment_id = " te ".environment_id),"        \
+                       " 'rerun_priority', (SELECT rr.priority FROM test_execution_rerun_request " \
+                       "rr"                                                                        \
+                       " WHERE rr.test_plan_id = " te                                              \
+                       ".test_plan_id AND rr.artefact_build_id = " te                              \
+                       ".artefact_build_id AND rr.environment_id = " te ".environment_id))"
+
+/* ReviewerResponse of user u. */
+#define TO_SQL_REVIEWER_JSON(u)                                                                    \
+    "json_build_object('id', " u ".id, 'launchpad_handle', " u ".launchpad_handle,"                \
+    " 'email', " u ".email, 'launchpad_email', " u ".email, 'name', " u ".name)"
+
+/* ArtefactResponse of artefact a. */
+#define TO_SQL_ARTEFACT_JSON(a)                                                                    \
+    "json_build_object("                                                                           \
+    "'id', " a ".id, 'name', " a ".name, 'version', " a ".version, 'track', " a ".track,"          \
+    " 'store', " a ".store, 'branch', " a ".branch, 'series', " a ".series, 'repo', " a            \
+    ".repo, 'source', " a ".source, 'os', " a ".os, 'release', " a ".release,"                     \
+    " 'owner', " a ".owner, 'sha256', " a ".sha256, 'image_url', " a ".image_url,"                 \
+    " 'stage', " a ".stage, 'family', " a ".family, 'status', " a ".status,"                       \
+    " 'comment', " a ".comment, 'archived', " a ".archived,"                                       \
+    " 'reviewers', coalesce((SELECT json_agg(" TO_SQL_REVIEWER_JSON(                               \
+        "u") ")"                                                                                   \
+             " FROM artefact_reviewers_association ra JOIN app_user u ON u.id = ra.user_id"        \
+             " WHERE ra.artefact_id = " a ".id), '[]'::json),"                                     \
+             " 'due_date', " a ".due_date, 'created_at', " TO_SQL_TS(                              \
+                 a                                                                                 \
+                 ".created_at") ","                                                                \
+                                " 'bug_link', " a ".bug_link, 'jira_issue', " a ".jira_issue,"     \
+                                " 'all_environment_reviews_count', (SELECT count(*) FROM"          \
+                                " artefact_build_environment_review er WHERE "                     \
+                                "er.artefact_build_id IN (SELECT lb.id "                           \
+                                "FROM " TO_SQL_LATEST_BUILDS(                                      \
+                                    a                                                              \
+                                    ".id") " lb)),"                                                \
+                                           " 'completed_environment_reviews_count', (SELECT "      \
+                                           "count(*) FROM"                                         \
+                                           " artefact_build_environment_review er WHERE "          \
+                                           "cardinality(er.review_decision) > 0 AND"               \
+                                           " er.artefact_build_id IN (SELECT lb.id "               \
+                                           "FROM " TO_SQL_LATEST_BUILDS(                           \
+                                               a                                                   \
+                                               ".id") " lb)),"                                     \
+                                                      " 'bundled_builds', coalesce((SELECT "       \
+                                                      "json_agg(json_build_object('id', bb.id,"    \
+                                                      " 'architecture', bb.architecture, "         \
+                                                      "'revision', bb.revision) ORDER BY bb.id)"   \
+                                                      " FROM artefact_bundled_builds_association " \
+                                                      "bba JOIN artefact_build bb"                 \
+                                                      " ON bb.id = bba.artefact_build_id WHERE "   \
+                                                      "bba.artefact_id = " a ".id), '[]'::json),"  \
+                                                      " 'assignee', "                              \
+                                                      "(SELECT " TO_SQL_REVIEWER_JSON(             \
+                                                          "u") " FROM "                            \
+                                                               "artefact_reviewers_association ra" \
+                                                               " JOIN app_user u ON u.id = "       \
+                                                               "ra.user_id WHERE ra.artefact_id "  \
+                                                               "= " a ".id LIMIT 1))"
+
+#endif

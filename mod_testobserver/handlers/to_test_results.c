@@ -1,0 +1,159 @@
+/* POST and GET /v1/test-executions/{id}/test-results. */
+#include <httpd.h>
+#include <http_protocol.h>
+
+#include <apr_strings.h>
+
+#include "../json/to_json.h"
+#include "../model/to_enums.h"
+#include "to_handlers.h"
+#include "to_sql_json.h"
+
+/* The batch travels as one json parameter; a later result of the same test
+ * case replaces an earlier one, in the execution and within the batch. */
+#define SQL_BATCH                                                                                  \
+    "SELECT b.name, b.status, coalesce(b.template_id, '') AS template_id,"                         \
+    " coalesce(b.category, '') AS category, coalesce(b.comment, '') AS comment,"                   \
+    " coalesce(b.io_log, '') AS io_log, b.ord FROM ROWS FROM (json_to_recordset(%s::json) AS"      \
+    " (name text, status text, template_id text, category text, comment text, io_log text))"       \
+    " WITH ORDINALITY AS b(name, status, template_id, category, comment, io_log, ord)"
+
+/* Each test case keeps the category and template of the result that
+ * created it. */
+#define SQL_CASES_CREATE                                                                           \
+    "INSERT INTO test_case (name, category, template_id, created_at, updated_at)"                  \
+    " SELECT DISTINCT ON (b.name) b.name, b.category, b.template_id, now(), now()"                 \
+    " FROM (" SQL_BATCH ") b ORDER BY b.name, b.ord ON CONFLICT (name) DO NOTHING"
+
+#define SQL_RESULTS_REPLACE                                                                        \
+    "WITH batch AS (SELECT DISTINCT ON (b.name) b.*, c.id AS case_id FROM (" SQL_BATCH ") b"       \
+    " JOIN test_case c ON c.name = b.name ORDER BY b.name, b.ord DESC),"                           \
+    " gone AS (DELETE FROM test_result r USING batch WHERE r.test_execution_id = %s::int"          \
+    " AND r.test_case_id = batch.case_id)"                                                         \
+    " INSERT INTO test_result (status, comment, io_log, test_execution_id, test_case_id,"          \
+    " created_at, updated_at) SELECT b.status::testresultstatus, b.comment, b.io_log, %s::int,"    \
+    " b.case_id, now(), now() FROM batch b ORDER BY b.ord"
+
+/* Earlier results of the same test cases: same environment, architecture
+ * and artefact line (name, series, repo, track, os), in this or earlier
+ * versions, newest first, at most 10 per case. */
+#define SQL_RESULTS_GET                                                                            \
+    "WITH te AS (SELECT te.id, te.environment_id, b.architecture, a.id AS artefact_id, a.name,"    \
+    " a.series, a.repo, a.track, a.os FROM test_execution te JOIN artefact_build b"                \
+    " ON b.id = te.artefact_build_id JOIN artefact a ON a.id = b.artefact_id"                      \
+    " WHERE te.id = %s::int),"                                                                     \
+    " res AS (SELECT r.*, c.name, c.category, c.template_id FROM test_result r"                    \
+    " JOIN test_case c ON c.id = r.test_case_id WHERE r.test_execution_id = (SELECT id FROM te))," \
+    " prev AS (SELECT * FROM (SELECT p.test_case_id, p.status, pa.version, pa.id AS artefact_id,"  \
+    " pte.id AS te_id, p.id AS result_id, row_number() OVER (PARTITION BY p.test_case_id"          \
+    " ORDER BY pa.id DESC, p.id DESC) AS n FROM te, test_result p"                                 \
+    " JOIN test_execution pte ON pte.id = p.test_execution_id"                                     \
+    " JOIN artefact_build pb ON pb.id = pte.artefact_build_id"                                     \
+    " JOIN artefact pa ON pa.id = pb.artefact_id"                                                  \
+    " WHERE p.test_case_id IN (SELECT test_case_id FROM res)"                                      \
+    " AND pte.environment_id = te.environment_id AND pb.architecture = te.architecture"            \
+    " AND pa.name = te.name AND pa.series = te.series AND pa.repo = te.repo"                       \
+    " AND pa.track = te.track AND pa.os = te.os AND pa.id <= te.artefact_id"                       \
+    " AND (pte.id < te.id OR pa.id < te.artefact_id)) ranked WHERE n <= 10)"                       \
+    " SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM te) THEN NULL ELSE coalesce((SELECT"              \
+    " json_agg(json_build_object('id', r.id, 'name', r.name,"                                      \
+    " 'created_at', " TO_SQL_TS(                                                                   \
+        "r.created_at") ", 'category', r.category,"                                                \
+                        " 'template_id', r.template_id, 'status', r.status, 'comment', r.comment," \
+                        " 'io_log', r.io_log, 'previous_results', coalesce((SELECT "               \
+                        "json_agg(json_build_object("                                              \
+                        "'status', p.status, 'version', p.version, 'artefact_id', p.artefact_id,"  \
+                        " 'test_execution_id', p.te_id, 'test_result_id', p.result_id) ORDER BY "  \
+                        "p.artefact_id DESC,"                                                      \
+                        " p.result_id DESC) FROM prev p WHERE p.test_case_id = r.test_case_id), "  \
+                        "'[]'::json),"                                                             \
+                        " 'issues', '[]'::json) ORDER BY r.id) FROM res r), '[]'::json) END"
+
+const to_sql_t to_sql_test_results[] = {{"results_cases_create", SQL_CASES_CREATE},
+                                        {"results_replace", SQL_RESULTS_REPLACE},
+                                        {"results_get", SQL_RESULTS_GET},
+                                        {NULL, NULL}};
+
+#define NOT_FOUND "TestExecution not found"
+
+static const to_field_t result_fields[] = {
+    {"name", TO_T_STR, TO_REQUIRED, 0, NULL},
+    {"status", TO_T_ENUM, TO_REQUIRED, 0, to_result_statuses},
+    {"template_id", TO_T_STR, 0, 0, NULL},
+    {"category", TO_T_STR, 0, 0, NULL},
+    {"comment", TO_T_STR, 0, 0, NULL},
+    {"io_log", TO_T_STR, 0, 0, NULL},
+};
+#define NRESULT_FIELDS ((int)(sizeof(result_fields) / sizeof(result_fields[0])))
+
+/* Validates the batch and returns it as the JSON text the SQL expects. */
+static const char *validated_batch(to_req_t *tr, json_object *body)
+{
+    json_object *bloc = to_loc(&tr->verr, "body");
+    json_object *batch;
+    size_t i, n;
+    int f;
+
+    if (!json_object_is_type(body, json_type_array)) {
+        to_verr_add(&tr->verr, "list_type", bloc, "Input should be a valid list", body, NULL);
+        return NULL;
+    }
+    batch = to_json_own(tr->pool, json_object_new_array());
+    n = json_object_array_length(body);
+    for (i = 0; i < n; i++) {
+        json_object *item = json_object_array_get_idx(body, i), *row;
+        to_obj_t obj;
+
+        to_validate_object(&tr->verr, to_loc_index(&tr->verr, bloc, (int)i), item, result_fields,
+                           NRESULT_FIELDS, &obj);
+        if (!obj.ok) {
+            continue;
+        }
+        row = json_object_new_object();
+        for (f = 0; f < NRESULT_FIELDS; f++) {
+            json_object_object_add(row, result_fields[f].name,
+                                   to_json_str(to_obj_str(&obj, result_fields[f].name, "")));
+        }
+        json_object_array_add(batch, row);
+    }
+    return to_verr_count(&tr->verr) ? NULL : to_json_text(tr->pool, batch);
+}
+
+int to_h_results_post(to_req_t *tr)
+{
+    int id = to_path_id(tr, "id");
+    const char *ids, *batch = NULL;
+    json_object *body;
+    int rv;
+
+    if ((rv = to_read_body(tr, &body)) != OK) {
+        return rv;
+    }
+    if (body) {
+        batch = validated_batch(tr, body);
+    }
+    TO_CHECKED(tr);
+
+    ids = apr_itoa(tr->pool, id);
+    if ((rv = to_db_begin(tr)) != OK) {
+        return rv;
+    }
+    /* the lock serialises batches posted to one execution at once */
+    if (!to_db_value(tr, &rv, "te_lock", ids)) {
+        return rv != OK ? rv : to_answer_detail(tr, HTTP_NOT_FOUND, NOT_FOUND);
+    }
+    if ((rv = to_db_exec(tr, "results_cases_create", NULL, batch)) != OK ||
+        (rv = to_db_exec(tr, "results_replace", NULL, batch, ids, ids)) != OK ||
+        (rv = to_db_commit(tr)) != OK) {
+        return rv;
+    }
+    return HTTP_OK;
+}
+
+int to_h_results_get(to_req_t *tr)
+{
+    int id = to_path_id(tr, "id");
+
+    TO_CHECKED(tr);
+    return to_answer_query(tr, NOT_FOUND, "results_get", apr_itoa(tr->pool, id));
+}

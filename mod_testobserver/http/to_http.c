@@ -1,0 +1,375 @@
+/* The HTTP glue around handlers: parameters, body, validation, permission,
+ * answers and CORS. */
+#include <string.h>
+
+#include <httpd.h>
+#include <http_core.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <util_script.h>
+
+#include <apr_strings.h>
+
+#include "../config/to_config_parse.h"
+#include "../db/to_db.h"
+#include "../json/to_json.h"
+#include "../to_private.h"
+#include "to_http.h"
+
+int to_path_id(to_req_t *tr, const char *name)
+{
+    const char *value = to_match_param(&tr->match, name);
+    const char *type;
+    int id = 0;
+
+    if (value && to_parse_int32(value, &id, &type)) {
+        return id;
+    }
+    {
+        /* the same wording as the validation of JSON integers */
+        json_object *loc = to_loc_key(&tr->verr, to_loc(&tr->verr, "path"), name);
+        json_object *input = to_json_own(tr->pool, to_json_str(value));
+        to_field_t f = {name, TO_T_INT, 0, 0, NULL};
+        to_validate_value(&tr->verr, loc, input, &f);
+    }
+    return 0;
+}
+
+apr_table_t *to_http_parse_query(request_rec *r)
+{
+    apr_table_t *t = apr_table_make(r->pool, 8);
+    char *args, *pair, *state;
+
+    if (!r->args) {
+        return t;
+    }
+    args = apr_pstrdup(r->pool, r->args);
+    for (pair = apr_strtok(args, "&", &state); pair; pair = apr_strtok(NULL, "&", &state)) {
+        char *eq = strchr(pair, '=');
+        char *key = pair, *value = "";
+
+        if (eq) {
+            *eq = '\0';
+            value = eq + 1;
+        }
+        if (ap_unescape_urlencoded(key) != OK || ap_unescape_urlencoded(value) != OK) {
+            continue;
+        }
+        if (*key) {
+            apr_table_add(t, key, value);
+        }
+    }
+    return t;
+}
+
+const char *to_query(to_req_t *tr, const char *name)
+{
+    const apr_array_header_t *all = apr_table_elts(tr->query);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)all->elts;
+    const char *last = NULL;
+    int i;
+
+    for (i = 0; i < all->nelts; i++) {
+        if (!strcmp(e[i].key, name)) {
+            last = e[i].val;
+        }
+    }
+    return last;
+}
+
+apr_array_header_t *to_query_all(to_req_t *tr, const char *name)
+{
+    const apr_array_header_t *all = apr_table_elts(tr->query);
+    const apr_table_entry_t *e = (const apr_table_entry_t *)all->elts;
+    apr_array_header_t *out = apr_array_make(tr->pool, 4, sizeof(const char *));
+    int i;
+
+    for (i = 0; i < all->nelts; i++) {
+        if (!strcmp(e[i].key, name)) {
+            APR_ARRAY_PUSH(out, const char *) = e[i].val;
+        }
+    }
+    return out;
+}
+
+/* JSON unless a Content-Type says otherwise: older CI clients send none. */
+static int is_json_type(const char *ct)
+{
+    size_t n;
+
+    if (!ct || !*ct) {
+        return 1;
+    }
+    n = strcspn(ct, "; \t");
+    if (n == 16 && !strncasecmp(ct, "application/json", 16)) {
+        return 1;
+    }
+    return n > 5 && !strncasecmp(ct + n - 5, "+json", 5) && !strncasecmp(ct, "application/", 12);
+}
+
+int to_read_body(to_req_t *tr, json_object **body)
+{
+    request_rec *r = tr->r;
+    apr_off_t limit = to_config_max_body(tr->conf);
+    apr_size_t len = 0, cap = 8192;
+    char *buf;
+    long got;
+    int rv;
+
+    *body = NULL;
+    if ((rv = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) {
+        return to_answer_detail(tr, rv, "Invalid request body");
+    }
+    if (r->remaining > limit) {
+        return to_answer_detail(tr, HTTP_REQUEST_ENTITY_TOO_LARGE, "Request body too large");
+    }
+    if (r->remaining > 0) {
+        cap = (apr_size_t)r->remaining + 1;
+    }
+    buf = apr_palloc(r->pool, cap);
+    if (ap_should_client_block(r)) {
+        for (;;) {
+            if (len + 8192 + 1 > cap) {
+                char *bigger;
+                cap = cap * 2 + 8192;
+                bigger = apr_palloc(r->pool, cap);
+                memcpy(bigger, buf, len);
+                buf = bigger;
+            }
+            got = ap_get_client_block(r, buf + len, cap - len - 1);
+            if (got == 0) {
+                break;
+            }
+            if (got < 0) {
+                return to_answer_detail(tr, HTTP_BAD_REQUEST, "Error reading request body");
+            }
+            len += (apr_size_t)got;
+            if ((apr_off_t)len > limit) {
+                return to_answer_detail(tr, HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                        "Request body too large");
+            }
+        }
+    }
+    buf[len] = '\0';
+
+    if (len == 0) {
+        to_verr_add(&tr->verr, "missing", to_loc(&tr->verr, "body"), "Field required", NULL, NULL);
+        return OK;
+    }
+    if (!is_json_type(apr_table_get(r->headers_in, "Content-Type"))) {
+        *body = to_json_own(tr->pool, to_json_strn(buf, len));
+        return OK;
+    }
+    {
+        to_json_parse_t parsed;
+        if (to_json_parse(tr->pool, buf, len, &parsed) != APR_SUCCESS) {
+            json_object *loc =
+                to_loc_index(&tr->verr, to_loc(&tr->verr, "body"), (int)parsed.offset);
+            json_object *ctx = json_object_new_object();
+            json_object *input = to_json_own(tr->pool, json_object_new_object());
+            json_object_object_add(ctx, "error", json_object_new_string(parsed.error));
+            to_verr_add(&tr->verr, "json_invalid", loc, "JSON decode error", input, ctx);
+            return to_answer_invalid(tr);
+        }
+        *body = parsed.value;
+    }
+    return OK;
+}
+
+/* Finds the application behind "Authorization: Bearer <key>", once. */
+static int identify(to_req_t *tr)
+{
+    const char *auth, *key;
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    int status;
+
+    if (tr->identified) {
+        return OK;
+    }
+    tr->identified = 1;
+    auth = apr_table_get(tr->r->headers_in, "Authorization");
+    if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+        return OK;
+    }
+    key = auth + 7;
+    while (*key == ' ') {
+        key++;
+    }
+    if (!*key) {
+        return OK;
+    }
+    if ((status = to_db_select(tr, "auth_application", &res, key)) != OK) {
+        return status;
+    }
+    while (to_db_next(tr, res, &row) == 0) {
+        const char *perms = to_db_col(tr, row, 1);
+        char *copy, *state, *p;
+
+        tr->app_id = to_db_col(tr, row, 0);
+        tr->permissions = apr_array_make(tr->pool, 16, sizeof(const char *));
+        copy = apr_pstrdup(tr->pool, perms ? perms : "");
+        for (p = apr_strtok(copy, ",", &state); p; p = apr_strtok(NULL, ",", &state)) {
+            APR_ARRAY_PUSH(tr->permissions, const char *) = p;
+        }
+    }
+    return OK;
+}
+
+static int holds(const to_req_t *tr, const char *permission)
+{
+    int i;
+
+    for (i = 0; tr->permissions && i < tr->permissions->nelts; i++) {
+        if (!strcmp(APR_ARRAY_IDX(tr->permissions, i, const char *), permission)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int to_checked(to_req_t *tr)
+{
+    const char *perm = tr->route->permission;
+    int status;
+
+    if (to_verr_count(&tr->verr) > 0) {
+        return to_answer_invalid(tr);
+    }
+    if (perm == TO_PERM_NONE) {
+        return OK;
+    }
+    if (!strcmp(perm, TO_PERM_AUTHENTICATED)) {
+        if (!to_config_require_authentication(tr->conf)) {
+            return OK;
+        }
+        if ((status = identify(tr)) != OK) {
+            return status;
+        }
+        return tr->app_id ? OK : to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
+    }
+    if (to_config_permission_ignored(tr->conf, perm)) {
+        return OK;
+    }
+    if ((status = identify(tr)) != OK) {
+        return status;
+    }
+    if (holds(tr, perm)) {
+        return OK;
+    }
+    return to_answer_detail(tr, HTTP_FORBIDDEN, "Insufficient permissions");
+}
+
+int to_answer_json(to_req_t *tr, int status, json_object *obj)
+{
+    tr->out = to_json_text(tr->pool, obj);
+    tr->out_len = strlen(tr->out);
+    return status;
+}
+
+int to_answer_text(to_req_t *tr, int status, const char *json, apr_size_t len)
+{
+    char *copy = apr_pstrmemdup(tr->pool, json, len);
+
+    tr->out_len = to_json_compact(copy, len);
+    tr->out = copy;
+    return status;
+}
+
+int to_answer_detail(to_req_t *tr, int status, const char *detail)
+{
+    tr->detail = detail;
+    return status;
+}
+
+int to_answer_invalid(to_req_t *tr)
+{
+    json_object *o = to_json_own(tr->pool, json_object_new_object());
+
+    json_object_object_add(o, "detail", json_object_get(tr->verr.list));
+    return to_answer_json(tr, HTTP_UNPROCESSABLE_ENTITY, o);
+}
+
+static void cors_simple(to_req_t *tr)
+{
+    const char *origin = apr_table_get(tr->r->headers_in, "Origin");
+
+    if (!origin) {
+        return;
+    }
+    if (to_origin_allowed(to_config_cors_origins(tr->conf), origin)) {
+        apr_table_setn(tr->r->err_headers_out, "Access-Control-Allow-Origin", origin);
+        apr_table_setn(tr->r->err_headers_out, "Access-Control-Allow-Credentials", "true");
+    }
+    apr_table_mergen(tr->r->err_headers_out, "Vary", "Origin");
+}
+
+int to_cors(to_req_t *tr)
+{
+    request_rec *r = tr->r;
+    const char *origin = apr_table_get(r->headers_in, "Origin");
+    const char *req_method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
+    const char *req_headers = apr_table_get(r->headers_in, "Access-Control-Request-Headers");
+    int allowed;
+
+    if (strcmp(r->method, "OPTIONS") || !origin || !req_method) {
+        cors_simple(tr);
+        return DECLINED;
+    }
+    /* a preflight */
+    allowed = to_origin_allowed(to_config_cors_origins(tr->conf), origin);
+    if (allowed) {
+        apr_table_setn(r->err_headers_out, "Access-Control-Allow-Origin", origin);
+    }
+    apr_table_setn(r->err_headers_out, "Access-Control-Allow-Credentials", "true");
+    apr_table_setn(r->err_headers_out, "Access-Control-Allow-Methods",
+                   "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+    if (req_headers && allowed) {
+        apr_table_setn(r->err_headers_out, "Access-Control-Allow-Headers", req_headers);
+    }
+    apr_table_setn(r->err_headers_out, "Access-Control-Max-Age", "600");
+    apr_table_mergen(r->err_headers_out, "Vary", "Origin");
+    r->status = allowed ? HTTP_OK : HTTP_BAD_REQUEST;
+    ap_set_content_type(r, "text/plain; charset=utf-8");
+    ap_rputs(allowed ? "OK" : "Disallowed CORS origin", r);
+    return DONE;
+}
+
+int to_respond(to_req_t *tr, int status)
+{
+    request_rec *r = tr->r;
+    const char *body;
+    apr_size_t len;
+
+    /* nothing half-done survives a failed request */
+    if (tr->in_transaction) {
+        to_db_rollback(tr);
+    }
+    if (tr->out) {
+        body = tr->out;
+        len = tr->out_len;
+    }
+    else if (tr->detail) {
+        json_object *o = to_json_own(tr->pool, json_object_new_object());
+        json_object_object_add(o, "detail", json_object_new_string(tr->detail));
+        body = to_json_text(tr->pool, o);
+        len = strlen(body);
+    }
+    else if (status == HTTP_NO_CONTENT) {
+        body = NULL;
+        len = 0;
+    }
+    else {
+        body = "null";
+        len = 4;
+    }
+    r->status = status;
+    if (body) {
+        ap_set_content_type(r, tr->content_type ? tr->content_type : "application/json");
+        ap_set_content_length(r, (apr_off_t)len);
+        if (!r->header_only) {
+            ap_rwrite(body, (int)len, r);
+        }
+    }
+    return OK;
+}

@@ -1,0 +1,77 @@
+/* The request context every handler works with, and the HTTP glue around
+ * it: parameters, body, validation, permission, answers, CORS. */
+#ifndef TO_HTTP_H
+#define TO_HTTP_H
+
+#include <httpd.h>
+#include <apr_dbd.h>
+#include <mod_dbd.h>
+#include <json-c/json.h>
+
+#include "../config/to_config.h"
+#include "../model/to_validate.h"
+#include "to_router.h"
+
+typedef struct to_req_t {
+    request_rec *r;
+    apr_pool_t *pool;
+    const to_config_t *conf;
+    const to_route_t *route;
+    to_match_t match;
+    apr_table_t *query; /* query string, every repeated key kept */
+    to_verr_t verr;     /* 422 errors found so far */
+    ap_dbd_t *db;       /* acquired on first use */
+    int in_transaction;
+    apr_dbd_transaction_t *txn;
+    /* who is calling */
+    int identified;
+    const char *app_id;              /* NULL: no application */
+    apr_array_header_t *permissions; /* of the application */
+    /* the answer */
+    const char *detail; /* {"detail": ...} */
+    const char *out;    /* JSON text */
+    apr_size_t out_len;
+    const char *content_type;
+} to_req_t;
+
+/* The query string with every repeated key kept, decoded. */
+apr_table_t *to_http_parse_query(request_rec *r);
+
+/* Path parameter as a 32-bit id; a bad one adds a 422 error and gives 0. */
+int to_path_id(to_req_t *tr, const char *name);
+
+/* Query parameters: the last value, or every value of a repeated key. */
+const char *to_query(to_req_t *tr, const char *name);
+apr_array_header_t *to_query_all(to_req_t *tr, const char *name);
+
+/* Reads the body as JSON into *body (NULL when empty). Malformed JSON gives
+ * 422 at once; a body over TestObserverMaxBodySize 413. A body sent with a
+ * Content-Type other than JSON is handed over as a JSON string, so the
+ * model's validation refuses it as FastAPI does. Returns OK or a status. */
+int to_read_body(to_req_t *tr, json_object **body);
+
+/* After validation: 422 when errors were found, else the route's permission
+ * check (403, or 401 when authentication is required). OK when it may go on. */
+int to_checked(to_req_t *tr);
+#define TO_CHECKED(tr)                                                                             \
+    do {                                                                                           \
+        int to_status_ = to_checked(tr);                                                           \
+        if (to_status_ != OK) {                                                                    \
+            return to_status_;                                                                     \
+        }                                                                                          \
+    } while (0)
+
+/* Answers. Each returns the status, for "return to_answer_...(...)". */
+int to_answer_json(to_req_t *tr, int status, json_object *obj);
+int to_answer_text(to_req_t *tr, int status, const char *json, apr_size_t len);
+int to_answer_detail(to_req_t *tr, int status, const char *detail);
+int to_answer_invalid(to_req_t *tr);
+
+/* Writes the answer a handler left in tr for status, with CORS headers. */
+int to_respond(to_req_t *tr, int status);
+
+/* CORS: answers a preflight (returns DONE) or decorates an actual request
+ * (returns DECLINED). */
+int to_cors(to_req_t *tr);
+
+#endif

@@ -1,0 +1,517 @@
+/* Request validation with FastAPI/pydantic-shaped errors. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#include "../json/to_json.h"
+#include "to_validate.h"
+
+void to_verr_init(to_verr_t *e, apr_pool_t *pool)
+{
+    e->pool = pool;
+    e->list = to_json_own(pool, json_object_new_array());
+}
+
+int to_verr_count(const to_verr_t *e)
+{
+    return (int)json_object_array_length(e->list);
+}
+
+void to_verr_add(to_verr_t *e, const char *type, json_object *loc, const char *msg,
+                 json_object *input, json_object *ctx)
+{
+    json_object *err = json_object_new_object();
+
+    json_object_object_add(err, "type", json_object_new_string(type));
+    json_object_object_add(err, "loc", json_object_get(loc));
+    json_object_object_add(err, "msg", json_object_new_string(msg));
+    json_object_object_add(err, "input", json_object_get(input));
+    if (ctx) {
+        json_object_object_add(err, "ctx", ctx);
+    }
+    json_object_array_add(e->list, err);
+}
+
+void to_verr_value_error(to_verr_t *e, json_object *loc, const char *msg, json_object *input)
+{
+    json_object *ctx = json_object_new_object();
+
+    json_object_object_add(ctx, "error", json_object_new_object());
+    to_verr_add(e, "value_error", loc, apr_pstrcat(e->pool, "Value error, ", msg, NULL), input,
+                ctx);
+}
+
+static json_object *loc_copy(to_verr_t *e, json_object *base)
+{
+    json_object *loc = to_json_own(e->pool, json_object_new_array());
+    size_t i, n = base ? json_object_array_length(base) : 0;
+
+    for (i = 0; i < n; i++) {
+        json_object_array_add(loc, json_object_get(json_object_array_get_idx(base, i)));
+    }
+    return loc;
+}
+
+json_object *to_loc(to_verr_t *e, const char *first)
+{
+    return to_loc_key(e, NULL, first);
+}
+
+json_object *to_loc_key(to_verr_t *e, json_object *base, const char *key)
+{
+    json_object *loc = loc_copy(e, base);
+    json_object_array_add(loc, json_object_new_string(key));
+    return loc;
+}
+
+json_object *to_loc_index(to_verr_t *e, json_object *base, int index)
+{
+    json_object *loc = loc_copy(e, base);
+    json_object_array_add(loc, json_object_new_int(index));
+    return loc;
+}
+
+const char *to_choices_text(apr_pool_t *pool, const char *const *choices)
+{
+    const char *text = "";
+    int i, n = 0;
+
+    while (choices[n]) {
+        n++;
+    }
+    for (i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : (i == n - 1 ? " or " : ", ");
+        text = apr_psprintf(pool, "%s%s'%s'", text, sep, choices[i]);
+    }
+    return text;
+}
+
+void to_verr_enum(to_verr_t *e, json_object *loc, json_object *input, const char *const *choices)
+{
+    const char *expected = to_choices_text(e->pool, choices);
+    json_object *ctx = json_object_new_object();
+
+    json_object_object_add(ctx, "expected", json_object_new_string(expected));
+    to_verr_add(e, "enum", loc, apr_pstrcat(e->pool, "Input should be ", expected, NULL), input,
+                ctx);
+}
+
+int to_parse_int32(const char *s, int *out, const char **err_type)
+{
+    const char *p = s;
+    char *end;
+    long long v;
+
+    while (apr_isspace(*p)) {
+        p++;
+    }
+    if (*p == '\0') {
+        *err_type = "int_parsing";
+        return 0;
+    }
+    errno = 0;
+    v = strtoll(p, &end, 10);
+    while (apr_isspace(*end)) {
+        end++;
+    }
+    if (*end != '\0' || end == p) {
+        *err_type = "int_parsing";
+        return 0;
+    }
+    if (errno == ERANGE || v > INT_MAX) {
+        *err_type = "less_than_equal";
+        return 0;
+    }
+    if (v < INT_MIN) {
+        *err_type = "greater_than_equal";
+        return 0;
+    }
+    *out = (int)v;
+    return 1;
+}
+
+/* Adds the error for an integer that failed to_parse_int32. */
+static void int_error(to_verr_t *e, json_object *loc, json_object *input, const char *type)
+{
+    json_object *ctx;
+
+    if (!strcmp(type, "int_parsing")) {
+        to_verr_add(e, type, loc,
+                    "Input should be a valid integer, unable to parse string as an integer", input,
+                    NULL);
+    }
+    else if (!strcmp(type, "less_than_equal")) {
+        ctx = json_object_new_object();
+        json_object_object_add(ctx, "le", json_object_new_int(INT_MAX));
+        to_verr_add(e, type, loc, "Input should be less than or equal to 2147483647", input, ctx);
+    }
+    else {
+        ctx = json_object_new_object();
+        json_object_object_add(ctx, "ge", json_object_new_int(INT_MIN));
+        to_verr_add(e, type, loc, "Input should be greater than or equal to -2147483648", input,
+                    ctx);
+    }
+}
+
+static int check_int(to_verr_t *e, json_object *loc, json_object *v)
+{
+    const char *type = NULL;
+    int n;
+
+    switch (json_object_get_type(v)) {
+    case json_type_int: {
+        int64_t i = json_object_get_int64(v);
+        if (i > INT_MAX || (i == INT64_MAX && errno == ERANGE)) {
+            int_error(e, loc, v, "less_than_equal");
+            return 0;
+        }
+        if (i < INT_MIN) {
+            int_error(e, loc, v, "greater_than_equal");
+            return 0;
+        }
+        return 1;
+    }
+    case json_type_double: {
+        double d = json_object_get_double(v);
+        if (d != (double)(long long)d) {
+            to_verr_add(e, "int_from_float", loc,
+                        "Input should be a valid integer, got a number with a fractional part", v,
+                        NULL);
+            return 0;
+        }
+        if (d > INT_MAX || d < INT_MIN) {
+            int_error(e, loc, v, d > 0 ? "less_than_equal" : "greater_than_equal");
+            return 0;
+        }
+        return 1;
+    }
+    case json_type_boolean:
+        return 1;
+    case json_type_string:
+        if (to_parse_int32(json_object_get_string(v), &n, &type)) {
+            return 1;
+        }
+        int_error(e, loc, v, type);
+        return 0;
+    default:
+        to_verr_add(e, "int_type", loc, "Input should be a valid integer", v, NULL);
+        return 0;
+    }
+}
+
+static const char *const bool_true[] = {"true", "1", "yes", "on", "t", "y", NULL};
+static const char *const bool_false[] = {"false", "0", "no", "off", "f", "n", NULL};
+
+static int word_in(const char *s, const char *const *words)
+{
+    for (; *words; words++) {
+        if (!strcasecmp(s, *words)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int check_bool(to_verr_t *e, json_object *loc, json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_boolean:
+        return 1;
+    case json_type_int:
+        if (json_object_get_int64(v) == 0 || json_object_get_int64(v) == 1) {
+            return 1;
+        }
+        break;
+    case json_type_string:
+        if (word_in(json_object_get_string(v), bool_true) ||
+            word_in(json_object_get_string(v), bool_false)) {
+            return 1;
+        }
+        to_verr_add(e, "bool_parsing", loc,
+                    "Input should be a valid boolean, unable to interpret input", v, NULL);
+        return 0;
+    default:
+        break;
+    }
+    to_verr_add(e, "bool_type", loc, "Input should be a valid boolean", v, NULL);
+    return 0;
+}
+
+const char *to_check_http_url(const char *url, const char **type)
+{
+    const char *host;
+    size_t scheme_len = 0;
+
+    while (apr_isalnum(url[scheme_len]) || url[scheme_len] == '+' || url[scheme_len] == '-' ||
+           url[scheme_len] == '.') {
+        scheme_len++;
+    }
+    if (scheme_len == 0 || strncmp(url + scheme_len, "://", 3) != 0) {
+        *type = "url_parsing";
+        return "Input should be a valid URL, relative URL without a base";
+    }
+    if (!((scheme_len == 4 && !strncasecmp(url, "http", 4)) ||
+          (scheme_len == 5 && !strncasecmp(url, "https", 5)))) {
+        *type = "url_scheme";
+        return "URL scheme should be 'http' or 'https'";
+    }
+    host = url + scheme_len + 3;
+    if (*host == '\0' || *host == '/' || *host == '?' || *host == '#') {
+        *type = "url_parsing";
+        return "Input should be a valid URL, empty host";
+    }
+    for (; *host; host++) {
+        if (apr_isspace(*host) &&
+            host < url + strcspn(url + scheme_len + 3, "/?#") + scheme_len + 3) {
+            *type = "url_parsing";
+            return "Input should be a valid URL, invalid international domain name";
+        }
+    }
+    if (strlen(url) > 2083) {
+        *type = "url_too_long";
+        return "URL should have at most 2083 characters";
+    }
+    return NULL;
+}
+
+const char *to_normal_http_url(apr_pool_t *pool, const char *url)
+{
+    const char *host = strstr(url, "://");
+
+    if (host && !strpbrk(host + 3, "/?#")) {
+        return apr_pstrcat(pool, url, "/", NULL);
+    }
+    return url;
+}
+
+int to_validate_value(to_verr_t *e, json_object *loc, json_object *v, const to_field_t *f)
+{
+    const char *s, *type, *msg;
+    const char *const *c;
+
+    switch (f->type) {
+    case TO_T_STR:
+        if (!json_object_is_type(v, json_type_string)) {
+            to_verr_add(e, "string_type", loc, "Input should be a valid string", v, NULL);
+            return 0;
+        }
+        if (f->max_len > 0) {
+            /* pydantic counts characters, not bytes */
+            const unsigned char *p = (const unsigned char *)json_object_get_string(v);
+            int chars = 0;
+            for (; *p; p++) {
+                chars += (*p & 0xC0) != 0x80;
+            }
+            if (chars > f->max_len) {
+                json_object *ctx = json_object_new_object();
+                json_object_object_add(ctx, "max_length", json_object_new_int(f->max_len));
+                to_verr_add(e, "string_too_long", loc,
+                            apr_psprintf(e->pool, "String should have at most %d character%s",
+                                         f->max_len, f->max_len == 1 ? "" : "s"),
+                            v, ctx);
+                return 0;
+            }
+        }
+        return 1;
+    case TO_T_INT:
+        return check_int(e, loc, v);
+    case TO_T_BOOL:
+        return check_bool(e, loc, v);
+    case TO_T_ENUM:
+        if (json_object_is_type(v, json_type_string)) {
+            s = json_object_get_string(v);
+            for (c = f->choices; *c; c++) {
+                if (!strcmp(s, *c)) {
+                    return 1;
+                }
+            }
+        }
+        to_verr_enum(e, loc, v, f->choices);
+        return 0;
+    case TO_T_URL:
+        if (!json_object_is_type(v, json_type_string)) {
+            to_verr_add(e, "url_type", loc, "URL input should be a string or URL", v, NULL);
+            return 0;
+        }
+        msg = to_check_http_url(json_object_get_string(v), &type);
+        if (msg) {
+            json_object *ctx = NULL;
+            if (!strcmp(type, "url_scheme")) {
+                ctx = json_object_new_object();
+                json_object_object_add(ctx, "expected_schemes",
+                                       json_object_new_string("'http' or 'https'"));
+            }
+            else if (!strcmp(type, "url_parsing")) {
+                ctx = json_object_new_object();
+                json_object_object_add(ctx, "error", json_object_new_string(strchr(msg, ',') + 2));
+            }
+            to_verr_add(e, type, loc, msg, v, ctx);
+            return 0;
+        }
+        return 1;
+    case TO_T_LIST:
+        if (!json_object_is_type(v, json_type_array)) {
+            to_verr_add(e, "list_type", loc, "Input should be a valid list", v, NULL);
+            return 0;
+        }
+        return 1;
+    case TO_T_OBJECT:
+        if (!json_object_is_type(v, json_type_object)) {
+            to_verr_add(e, "model_attributes_type", loc,
+                        "Input should be a valid dictionary or object to extract fields from", v,
+                        NULL);
+            return 0;
+        }
+        return 1;
+    case TO_T_ANY:
+    default:
+        return 1;
+    }
+}
+
+void to_validate_object(to_verr_t *e, json_object *loc, json_object *input,
+                        const to_field_t *fields, int nfields, to_obj_t *out)
+{
+    int i, before = to_verr_count(e);
+
+    out->fields = fields;
+    out->nfields = nfields;
+    out->values = apr_pcalloc(e->pool, sizeof(json_object *) * (nfields ? nfields : 1));
+    out->present = apr_pcalloc(e->pool, sizeof(int) * (nfields ? nfields : 1));
+    if (!json_object_is_type(input, json_type_object)) {
+        to_verr_add(e, "model_attributes_type", loc,
+                    "Input should be a valid dictionary or object to extract fields from", input,
+                    NULL);
+        out->ok = 0;
+        return;
+    }
+    for (i = 0; i < nfields; i++) {
+        const to_field_t *f = &fields[i];
+        json_object *v = to_json_get(input, f->name, &out->present[i]);
+        json_object *floc;
+
+        if (!out->present[i]) {
+            if (f->flags & TO_REQUIRED) {
+                to_verr_add(e, "missing", to_loc_key(e, loc, f->name), "Field required", input,
+                            NULL);
+            }
+            continue;
+        }
+        if (v == NULL && (f->flags & TO_NULLABLE)) {
+            continue;
+        }
+        floc = to_loc_key(e, loc, f->name);
+        if (to_validate_value(e, floc, v, f)) {
+            out->values[i] = v;
+        }
+    }
+    out->ok = to_verr_count(e) == before;
+}
+
+static int field_index(const to_obj_t *o, const char *name)
+{
+    int i;
+
+    for (i = 0; i < o->nfields; i++) {
+        if (!strcmp(o->fields[i].name, name)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+json_object *to_obj_get(const to_obj_t *o, const char *name)
+{
+    int i = field_index(o, name);
+    return i < 0 ? NULL : o->values[i];
+}
+
+int to_obj_given(const to_obj_t *o, const char *name)
+{
+    int i = field_index(o, name);
+    return i < 0 ? 0 : o->present[i];
+}
+
+const char *to_obj_str(const to_obj_t *o, const char *name, const char *dflt)
+{
+    json_object *v = to_obj_get(o, name);
+    return v ? json_object_get_string(v) : dflt;
+}
+
+int to_obj_int(const to_obj_t *o, const char *name, int dflt)
+{
+    json_object *v = to_obj_get(o, name);
+    const char *type;
+    int n;
+
+    if (!v) {
+        return dflt;
+    }
+    if (json_object_is_type(v, json_type_string)) {
+        return to_parse_int32(json_object_get_string(v), &n, &type) ? n : dflt;
+    }
+    return (int)json_object_get_int64(v);
+}
+
+int to_obj_bool(const to_obj_t *o, const char *name, int dflt)
+{
+    json_object *v = to_obj_get(o, name);
+
+    if (!v) {
+        return dflt;
+    }
+    if (json_object_is_type(v, json_type_string)) {
+        return word_in(json_object_get_string(v), bool_true);
+    }
+    return json_object_get_boolean(v);
+}
+
+/* pydantic's length errors for a string constrained to 1..200 characters */
+static int check_short_string(to_verr_t *e, json_object *loc, json_object *v)
+{
+    static const to_field_t limit = {"", TO_T_STR, 0, 200, NULL};
+    json_object *ctx;
+
+    if (!to_validate_value(e, loc, v, &limit)) {
+        return 0;
+    }
+    if (json_object_get_string_len(v) == 0) {
+        ctx = json_object_new_object();
+        json_object_object_add(ctx, "min_length", json_object_new_int(1));
+        to_verr_add(e, "string_too_short", loc, "String should have at least 1 character", v, ctx);
+        return 0;
+    }
+    return 1;
+}
+
+int to_validate_metadata(to_verr_t *e, json_object *loc, json_object *value)
+{
+    int before = to_verr_count(e);
+
+    if (!json_object_is_type(value, json_type_object)) {
+        to_verr_add(e, "dict_type", loc, "Input should be a valid dictionary", value, NULL);
+        return 0;
+    }
+    json_object_object_foreach(value, key, values)
+    {
+        json_object *kloc = to_loc_key(e, loc, key);
+        json_object *kobj = to_json_own(e->pool, json_object_new_string(key));
+        size_t i, n;
+
+        check_short_string(e, to_loc_key(e, kloc, "[key]"), kobj);
+        if (!json_object_is_type(values, json_type_array)) {
+            to_verr_add(e, "list_type", kloc, "Input should be a valid list", values, NULL);
+            continue;
+        }
+        n = json_object_array_length(values);
+        for (i = 0; i < n; i++) {
+            check_short_string(e, to_loc_index(e, kloc, (int)i),
+                               json_object_array_get_idx(values, i));
+        }
+    }
+    return to_verr_count(e) == before;
+}

@@ -1,0 +1,258 @@
+"""Fixtures for the API tests: a throwaway PostgreSQL cluster and an httpd
+running the freshly built module, both on free loopback ports."""
+
+import os
+import pathlib
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pytest
+import requests
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+HTTPD = shutil.which("apache2", path="/usr/sbin:/usr/bin") or "/usr/sbin/apache2"
+HTTPD_MODDIR = "/usr/lib/apache2/modules"
+TABLES_KEPT = ("application", "alembic_version")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pg_bindir():
+    dirs = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    return dirs[-1]
+
+
+class Postgres:
+    def __init__(self, root, port):
+        self.root = root
+        self.port = port
+        self.bindir = pg_bindir()
+        self.env = {"PGHOST": "127.0.0.1", "PGPORT": str(port), "PGUSER": "testobserver"}
+        self.main_dsn = self.dsn("testobserver")
+
+    def dsn(self, dbname):
+        return f"host=127.0.0.1 port={self.port} dbname={dbname} user=testobserver"
+
+    def psql(self, sql, dbname="testobserver", user="testobserver"):
+        out = subprocess.run(
+            [str(self.bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", user,
+             "-d", dbname, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql],
+            check=True, capture_output=True, text=True)
+        return out.stdout.strip()
+
+    def createdb(self, name):
+        self.psql(f'CREATE DATABASE "{name}" OWNER testobserver', dbname="postgres", user="postgres")
+        return self.dsn(name)
+
+    def start(self):
+        subprocess.run([str(REPO / "scripts/pgctl"), "start", str(self.root), str(self.port)], check=True)
+
+    def stop(self):
+        subprocess.run([str(REPO / "scripts/pgctl"), "stop", str(self.root)], check=True)
+
+
+@pytest.fixture(scope="session")
+def repo():
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def migrate_bin():
+    return REPO / "testobserver-migrate"
+
+
+@pytest.fixture(scope="session")
+def admin_bin():
+    return REPO / "testobserver-admin"
+
+
+@pytest.fixture(scope="session")
+def pg():
+    root = pathlib.Path(tempfile.mkdtemp(prefix="to-pg-"))
+    root.chmod(0o755)
+    port = free_port()
+    env = dict(os.environ, PG_FSYNC="off")
+    subprocess.run([str(REPO / "scripts/pgctl"), "init", str(root), str(port)], check=True, env=env)
+    db = Postgres(root, port)
+    yield db
+    db.stop()
+    if not os.environ.get("TO_KEEP_TMP"):
+        shutil.rmtree(root, ignore_errors=True)
+
+
+class Client:
+    """requests with the server's base URL and, optionally, an API key."""
+
+    def __init__(self, base, key=None):
+        self.base = base
+        self.session = requests.Session()
+        if key:
+            self.session.headers["Authorization"] = f"Bearer {key}"
+
+    def request(self, method, path, **kw):
+        kw.setdefault("timeout", 30)
+        return self.session.request(method, self.base + path, **kw)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def options(self, path, **kw):
+        return self.request("OPTIONS", path, **kw)
+
+
+class Server:
+    def __init__(self, pg, root, port, extra=""):
+        self.pg = pg
+        self.root = root
+        self.port = port
+        self.extra = extra
+        self.base = f"http://127.0.0.1:{port}"
+        self.error_log = root / "error.log"
+        self.proc = None
+
+    def write_conf(self):
+        user_lines = "User www-data\nGroup www-data" if os.geteuid() == 0 else ""
+        text = (REPO / "conf/httpd.conf.in").read_text()
+        values = {
+            "RUNDIR": str(self.root), "LOGDIR": str(self.root), "PORT": str(self.port),
+            "HTTPD_MODDIR": HTTPD_MODDIR, "MODULE": str(REPO / "mod_testobserver/.libs/mod_testobserver.so"),
+            "DSN": self.pg.main_dsn, "USER_LINES": user_lines, "EXTRA": self.extra,
+        }
+        for k, v in values.items():
+            text = text.replace(f"@{k}@", v)
+        conf = self.root / "httpd.conf"
+        conf.write_text(text)
+        return conf
+
+    def start(self):
+        conf = self.write_conf()
+        self.proc = subprocess.Popen([HTTPD, "-f", str(conf), "-DFOREGROUND"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("httpd exited: " + self.proc.stderr.read().decode())
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("httpd did not start")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def log_text(self):
+        return self.error_log.read_text(errors="replace") if self.error_log.exists() else ""
+
+    def client(self, key=None):
+        return Client(self.base, key)
+
+    def add_application(self, permissions, name=None):
+        """Creates an application holding permissions; returns its key."""
+        name = name or f"app_{uuid.uuid4().hex[:12]}"
+        perms = ",".join(permissions) if permissions else ""
+        out = subprocess.run([str(REPO / "testobserver-admin"), "--dsn", self.pg.main_dsn,
+                              "add-application", name, perms or "all"],
+                             check=True, capture_output=True, text=True)
+        key = out.stdout.strip()
+        if not permissions:
+            self.pg.psql(f"UPDATE application SET permissions = '{{}}' WHERE name = '{name}'")
+        return key
+
+
+def start_server(pg, extra=""):
+    root = pathlib.Path(tempfile.mkdtemp(prefix="to-httpd-"))
+    root.chmod(0o755)
+    server = Server(pg, root, free_port(), extra)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def migrated(pg, migrate_bin):
+    subprocess.run([str(migrate_bin), "--dsn", pg.main_dsn, "--dir", str(REPO / "sql"), "upgrade"],
+                   check=True, capture_output=True)
+    return pg
+
+
+@pytest.fixture(scope="session")
+def server(migrated):
+    srv = start_server(migrated)
+    srv.admin_key = srv.add_application(None, name="test_admin")
+    migrated.psql("UPDATE application SET permissions = enum_range(NULL::permission) WHERE name = 'test_admin'")
+    yield srv
+    srv.stop()
+    if not os.environ.get("TO_KEEP_TMP"):
+        shutil.rmtree(srv.root, ignore_errors=True)
+
+
+CRASH = re.compile(r"exit signal|Segmentation fault|AddressSanitizer|runtime error:|\[core:(crit|emerg)\]")
+
+
+@pytest.fixture(autouse=True)
+def clean_database(request):
+    """Empties every table but the applications before each API test, and
+    fails the test when httpd logged a crash meanwhile."""
+    if "server" not in request.fixturenames and "migrated" not in request.fixturenames:
+        yield
+        return
+    pg = request.getfixturevalue("migrated")
+    tables = pg.psql("SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables WHERE schemaname = 'public'"
+                     f" AND tablename NOT IN {TABLES_KEPT!r}")
+    pg.psql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    pg.psql("DELETE FROM application WHERE name <> 'test_admin'")
+    srv = request.getfixturevalue("server") if "server" in request.fixturenames else None
+    before = len(srv.log_text()) if srv else 0
+    yield
+    if srv:
+        new = srv.log_text()[before:]
+        crashes = [line for line in new.splitlines() if CRASH.search(line)]
+        assert not crashes, "httpd logged a crash:\n" + "\n".join(crashes)
+
+
+@pytest.fixture
+def api(server):
+    """A client holding every permission."""
+    return server.client(server.admin_key)
+
+
+@pytest.fixture
+def anon(server):
+    """A client without credentials."""
+    return server.client()
+
+
+@pytest.fixture
+def client_with(server):
+    """Factory: a client whose application holds exactly the given permissions."""
+    def make(*permissions):
+        return server.client(server.add_application(list(permissions)))
+    return make
