@@ -10,6 +10,7 @@
 #include "config/to_config.h"
 #include "db/to_db.h"
 #include "http/to_http.h"
+#include "handlers/to_handlers.h"
 #include "http/to_routes.h"
 #include "to_private.h"
 
@@ -53,9 +54,7 @@ static int to_handler(request_rec *r)
         tr->route = tr->match.route;
         tr->query = to_http_parse_query(r);
         if (!tr->route->handler) {
-            status = to_answer_detail(tr, HTTP_NOT_IMPLEMENTED,
-                                      apr_psprintf(r->pool, "Not implemented yet: %s %s",
-                                                   tr->route->method, tr->route->pattern));
+            status = to_answer_not_built(tr);
             break;
         }
         status = tr->route->handler(tr);

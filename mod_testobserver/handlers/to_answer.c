@@ -5,6 +5,8 @@
 #include <httpd.h>
 #include <http_protocol.h>
 
+#include <apr_strings.h>
+
 #include "to_handlers.h"
 
 int to_answer_query(to_req_t *tr, const char *not_found, const char *label, ...)
@@ -25,4 +27,11 @@ int to_answer_query(to_req_t *tr, const char *not_found, const char *label, ...)
         return to_answer_detail(tr, HTTP_NOT_FOUND, not_found);
     }
     return to_answer_text(tr, HTTP_OK, json, strlen(json));
+}
+
+int to_answer_not_built(to_req_t *tr)
+{
+    return to_answer_detail(tr, HTTP_NOT_IMPLEMENTED,
+                            apr_psprintf(tr->pool, "Not implemented yet: %s %s", tr->route->method,
+                                         tr->route->pattern));
 }

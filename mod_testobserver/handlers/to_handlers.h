@@ -33,6 +33,44 @@ int to_h_artefact_get(to_req_t *tr);
 int to_h_artefact_builds(to_req_t *tr);
 extern const to_sql_t to_sql_artefacts[];
 
+/* to_end_test.c: PUT /v1/test-executions/end-test */
+int to_h_end_test(to_req_t *tr);
+extern const to_sql_t to_sql_end_test[];
+
+/* to_status_update.c: /v1/test-executions/{id}/status_update */
+int to_h_status_update_put(to_req_t *tr);
+int to_h_status_update_post(to_req_t *tr);
+int to_h_status_update_get(to_req_t *tr);
+extern const to_sql_t to_sql_status_update[];
+
+/* to_links.c: /v1/test-executions/{id}/links */
+int to_h_links_post(to_req_t *tr);
+int to_h_links_delete(to_req_t *tr);
+extern const to_sql_t to_sql_links[];
+
+/* to_reruns.c: /v1/test-executions/reruns */
+int to_h_reruns_post(to_req_t *tr);
+int to_h_reruns_get(to_req_t *tr);
+int to_h_reruns_delete(to_req_t *tr);
+extern const to_sql_t to_sql_reruns[];
+
+/* to_search.c: GET /v1/test-executions, GET /v1/test-results */
+int to_h_executions_search(to_req_t *tr);
+int to_h_results_search(to_req_t *tr);
+extern const to_sql_t to_sql_search[];
+
+/* to_execution_metadata.c: GET /v1/execution-metadata */
+int to_h_execution_metadata_get(to_req_t *tr);
+extern const to_sql_t to_sql_execution_metadata[];
+
+/* to_reports.c: GET /v1/reports/test-results, /v1/reports/test-executions */
+int to_h_report_results(to_req_t *tr);
+int to_h_report_executions(to_req_t *tr);
+extern const to_sql_t to_sql_reports[];
+
+/* The answer of an operation that is routed but not built yet: 501. */
+int to_answer_not_built(to_req_t *tr);
+
 /* Answers the JSON text in column 0 of the first row of a labelled SELECT
  * with status 200, or 404 with not_found when there is no row or it is NULL. */
 int to_answer_query(to_req_t *tr, const char *not_found, const char *label, ...);
