@@ -81,3 +81,23 @@ int to_h_artefact_builds(to_req_t *tr)
     TO_CHECKED(tr);
     return to_answer_query(tr, not_found(tr, id), "artefact_builds", apr_itoa(tr->pool, id));
 }
+
+int to_h_artefact_patch(to_req_t *tr)
+{
+    return to_answer_not_built(tr);
+}
+
+int to_h_artefact_versions(to_req_t *tr)
+{
+    return to_answer_not_built(tr);
+}
+
+int to_h_artefacts_search(to_req_t *tr)
+{
+    return to_answer_not_built(tr);
+}
+
+int to_h_artefacts_history(to_req_t *tr)
+{
+    return to_answer_not_built(tr);
+}

@@ -31,7 +31,33 @@ extern const to_sql_t to_sql_test_results[];
 int to_h_artefacts_list(to_req_t *tr);
 int to_h_artefact_get(to_req_t *tr);
 int to_h_artefact_builds(to_req_t *tr);
+int to_h_artefact_patch(to_req_t *tr);
+int to_h_artefact_versions(to_req_t *tr);
+int to_h_artefacts_search(to_req_t *tr);
+int to_h_artefacts_history(to_req_t *tr);
 extern const to_sql_t to_sql_artefacts[];
+
+/* to_environment_reviews.c: /v1/artefacts/{artefact_id}/environment-reviews */
+int to_h_env_reviews_get(to_req_t *tr);
+int to_h_env_reviews_patch(to_req_t *tr);
+int to_h_env_review_patch(to_req_t *tr);
+extern const to_sql_t to_sql_environment_reviews[];
+
+/* to_environments.c: /v1/environments and its reported issues */
+int to_h_environments_get(to_req_t *tr);
+int to_h_env_issues_get(to_req_t *tr);
+int to_h_env_issues_post(to_req_t *tr);
+int to_h_env_issue_put(to_req_t *tr);
+int to_h_env_issue_delete(to_req_t *tr);
+extern const to_sql_t to_sql_environments[];
+
+/* to_test_cases.c: /v1/test-cases and its reported issues */
+int to_h_test_cases_get(to_req_t *tr);
+int to_h_case_issues_get(to_req_t *tr);
+int to_h_case_issues_post(to_req_t *tr);
+int to_h_case_issue_put(to_req_t *tr);
+int to_h_case_issue_delete(to_req_t *tr);
+extern const to_sql_t to_sql_test_cases[];
 
 /* to_end_test.c: PUT /v1/test-executions/end-test */
 int to_h_end_test(to_req_t *tr);

@@ -1,4 +1,7 @@
 /* GET and PATCH /v1/test-executions/{id}. */
+#include <stdlib.h>
+#include <string.h>
+
 #include <httpd.h>
 #include <http_protocol.h>
 

@@ -243,8 +243,8 @@ static int check_bool(to_verr_t *e, json_object *loc, json_object *v)
 
 const char *to_check_http_url(const char *url, const char **type)
 {
-    const char *host;
-    size_t scheme_len = 0;
+    const char *host, *p;
+    size_t scheme_len = 0, host_len;
 
     while (apr_isalnum(url[scheme_len]) || url[scheme_len] == '+' || url[scheme_len] == '-' ||
            url[scheme_len] == '.') {
@@ -260,15 +260,15 @@ const char *to_check_http_url(const char *url, const char **type)
         return "URL scheme should be 'http' or 'https'";
     }
     host = url + scheme_len + 3;
-    if (*host == '\0' || *host == '/' || *host == '?' || *host == '#') {
+    host_len = strcspn(host, "/?#");
+    if (host_len == 0) {
         *type = "url_parsing";
         return "Input should be a valid URL, empty host";
     }
-    for (; *host; host++) {
-        if (apr_isspace(*host) &&
-            host < url + strcspn(url + scheme_len + 3, "/?#") + scheme_len + 3) {
+    for (p = host; p < host + host_len; p++) {
+        if (apr_isspace(*p) || apr_iscntrl(*p)) {
             *type = "url_parsing";
-            return "Input should be a valid URL, invalid international domain name";
+            return "Input should be a valid URL, invalid domain character";
         }
     }
     if (strlen(url) > 2083) {
