@@ -7,7 +7,7 @@
 #include <http_config.h>
 
 #define TO_DEFAULT_CORS_ORIGIN "http://localhost:30001"
-#define TO_DEFAULT_MAX_BODY (64 * 1024 * 1024)
+#define TO_DEFAULT_MAX_BODY ((apr_off_t)64 * 1024 * 1024)
 
 typedef struct {
     const char *version;                    /* NULL: the build's version */

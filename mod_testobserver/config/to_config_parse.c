@@ -1,4 +1,5 @@
 /* Parsers of directive values. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,33 +30,38 @@ const char *to_parse_flag(const char *arg, int *out)
 
 const char *to_parse_size(const char *arg, apr_off_t *out)
 {
+    static const char *const err = "must be a number of bytes, optionally with K, M or G";
+    apr_int64_t n, unit = 1;
     char *end;
-    apr_int64_t n;
 
     if (!apr_isdigit(*arg)) {
-        return "must be a number of bytes, optionally with K, M or G";
+        return err;
     }
+    errno = 0;
     n = apr_strtoi64(arg, &end, 10);
+    if (errno == ERANGE) {
+        return err;
+    }
     switch (apr_tolower(*end)) {
     case 'k':
-        n *= 1024;
+        unit = 1024;
         end++;
         break;
     case 'm':
-        n *= 1024 * 1024;
+        unit = APR_INT64_C(1024) * 1024;
         end++;
         break;
     case 'g':
-        n *= 1024 * 1024 * 1024;
+        unit = APR_INT64_C(1024) * 1024 * 1024;
         end++;
         break;
     default:
         break;
     }
-    if (*end != '\0' || n < 1) {
-        return "must be a number of bytes, optionally with K, M or G";
+    if (*end != '\0' || n < 1 || n > APR_INT64_MAX / unit) {
+        return err;
     }
-    *out = (apr_off_t)n;
+    *out = (apr_off_t)(n * unit);
     return NULL;
 }
 

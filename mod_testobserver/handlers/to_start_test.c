@@ -143,7 +143,7 @@ static const to_field_t solution_fields[] = {
     {"execution_stage", TO_T_ENUM, TO_REQUIRED, 0, to_stages_solution},
 };
 
-#define N(a) ((int)(sizeof(a) / sizeof(a[0])))
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static const struct {
     const to_field_t *fields;

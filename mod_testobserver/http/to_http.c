@@ -172,6 +172,11 @@ int to_read_body(to_req_t *tr, json_object **body)
             return to_answer_invalid(tr);
         }
         *body = parsed.value;
+        if (!*body) {
+            /* a JSON null is no body at all */
+            to_verr_add(&tr->verr, "missing", to_loc(&tr->verr, "body"), "Field required", NULL,
+                        NULL);
+        }
     }
     return OK;
 }
@@ -233,31 +238,33 @@ int to_checked(to_req_t *tr)
     const char *perm = tr->route->permission;
     int status;
 
-    if (to_verr_count(&tr->verr) > 0) {
-        return to_answer_invalid(tr);
-    }
+    /* FastAPI resolves the route's permission dependency before it
+     * validates parameters and body: 401/403 come before 422 */
     if (perm == TO_PERM_NONE) {
-        return OK;
+        /* nothing to check */
     }
-    if (!strcmp(perm, TO_PERM_AUTHENTICATED)) {
-        if (!to_config_require_authentication(tr->conf)) {
-            return OK;
+    else if (!strcmp(perm, TO_PERM_AUTHENTICATED)) {
+        if (to_config_require_authentication(tr->conf)) {
+            if ((status = identify(tr)) != OK) {
+                return status;
+            }
+            if (!tr->app_id) {
+                return to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
+            }
         }
+    }
+    else if (!to_config_permission_ignored(tr->conf, perm)) {
         if ((status = identify(tr)) != OK) {
             return status;
         }
-        return tr->app_id ? OK : to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
+        if (!holds(tr, perm)) {
+            return to_answer_detail(tr, HTTP_FORBIDDEN, "Insufficient permissions");
+        }
     }
-    if (to_config_permission_ignored(tr->conf, perm)) {
-        return OK;
+    if (to_verr_count(&tr->verr) > 0) {
+        return to_answer_invalid(tr);
     }
-    if ((status = identify(tr)) != OK) {
-        return status;
-    }
-    if (holds(tr, perm)) {
-        return OK;
-    }
-    return to_answer_detail(tr, HTTP_FORBIDDEN, "Insufficient permissions");
+    return OK;
 }
 
 int to_answer_json(to_req_t *tr, int status, json_object *obj)

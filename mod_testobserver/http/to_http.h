@@ -44,14 +44,16 @@ int to_path_id(to_req_t *tr, const char *name);
 const char *to_query(to_req_t *tr, const char *name);
 apr_array_header_t *to_query_all(to_req_t *tr, const char *name);
 
-/* Reads the body as JSON into *body (NULL when empty). Malformed JSON gives
- * 422 at once; a body over TestObserverMaxBodySize 413. A body sent with a
- * Content-Type other than JSON is handed over as a JSON string, so the
- * model's validation refuses it as FastAPI does. Returns OK or a status. */
+/* Reads the body as JSON into *body. An empty body or a JSON null leaves
+ * *body NULL with a "missing" error recorded. Malformed JSON gives 422 at
+ * once (before the permission check, as FastAPI); a body over TestObserverMaxBodySize 413. A body
+ * sent with a Content-Type other than JSON is handed over as a JSON string, so the model's
+ * validation refuses it as FastAPI does. Returns OK or a status. */
 int to_read_body(to_req_t *tr, json_object **body);
 
-/* After validation: 422 when errors were found, else the route's permission
- * check (403, or 401 when authentication is required). OK when it may go on. */
+/* After parameters and body were read: the route's permission check (403,
+ * or 401 when authentication is required), then 422 when validation found
+ * errors, in FastAPI's order. OK when the handler may go on. */
 int to_checked(to_req_t *tr);
 #define TO_CHECKED(tr)                                                                             \
     do {                                                                                           \

@@ -70,14 +70,16 @@ apr_status_t to_json_parse(apr_pool_t *pool, const char *buf, apr_size_t len, to
         res->error = "Out of memory";
         return APR_ENOMEM;
     }
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
+                                    JSON_TOKENER_VALIDATE_UTF8);
     obj = json_tokener_parse_ex(tok, buf, (int)len);
     err = json_tokener_get_error(tok);
-    if (err == json_tokener_continue) {
-        /* The text ended inside a value. */
-        err = json_tokener_error_parse_eof;
-    }
     res->offset = (long)json_tokener_get_parse_end(tok);
+    if (err == json_tokener_continue) {
+        /* tell json-c the text has ended: a number may be complete */
+        obj = json_tokener_parse_ex(tok, "", 1);
+        err = json_tokener_get_error(tok);
+    }
     json_tokener_free(tok);
     if (err != json_tokener_success) {
         json_object_put(obj);
@@ -86,7 +88,7 @@ apr_status_t to_json_parse(apr_pool_t *pool, const char *buf, apr_size_t len, to
     }
     /* Only white space may follow the document. */
     for (i = (apr_size_t)res->offset; i < len; i++) {
-        if (!strchr(" \t\r\n", buf[i])) {
+        if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' && buf[i] != '\n') {
             json_object_put(obj);
             res->error = "Extra data";
             res->offset = (long)i;

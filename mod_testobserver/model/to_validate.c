@@ -102,27 +102,59 @@ void to_verr_enum(to_verr_t *e, json_object *loc, json_object *input, const char
 
 int to_parse_int32(const char *s, int *out, const char **err_type)
 {
+    /* pydantic accepts surrounding blanks, single underscores between digits
+     * and a fraction of zeros ("1_000", "7.00") */
+    char digits[64];
     const char *p = s;
-    char *end;
-    long long v;
+    size_t n = 0;
+    int negative = 0;
+    long long v = 0;
 
     while (apr_isspace(*p)) {
         p++;
     }
-    if (*p == '\0') {
+    if (*p == '+' || *p == '-') {
+        negative = *p == '-';
+        p++;
+    }
+    while (*p) {
+        if (apr_isdigit(*p)) {
+            if (n + 1 >= sizeof(digits)) {
+                break;
+            }
+            digits[n++] = *p++;
+        }
+        else if (*p == '_' && n > 0 && apr_isdigit(p[1])) {
+            p++;
+        }
+        else {
+            break;
+        }
+    }
+    if (*p == '.' && n > 0) {
+        p++;
+        while (*p == '0') {
+            p++;
+        }
+    }
+    while (apr_isspace(*p)) {
+        p++;
+    }
+    if (n == 0 || *p != '\0') {
         *err_type = "int_parsing";
         return 0;
     }
-    errno = 0;
-    v = strtoll(p, &end, 10);
-    while (apr_isspace(*end)) {
-        end++;
+    digits[n] = '\0';
+    for (p = digits; *p; p++) {
+        v = v * 10 + (*p - '0');
+        if (v > (long long)INT_MAX + 1) {
+            break;
+        }
     }
-    if (*end != '\0' || end == p) {
-        *err_type = "int_parsing";
-        return 0;
+    if (negative) {
+        v = -v;
     }
-    if (errno == ERANGE || v > INT_MAX) {
+    if (v > INT_MAX) {
         *err_type = "less_than_equal";
         return 0;
     }
@@ -133,7 +165,6 @@ int to_parse_int32(const char *s, int *out, const char **err_type)
     *out = (int)v;
     return 1;
 }
-
 /* Adds the error for an integer that failed to_parse_int32. */
 static void int_error(to_verr_t *e, json_object *loc, json_object *input, const char *type)
 {
@@ -164,8 +195,10 @@ static int check_int(to_verr_t *e, json_object *loc, json_object *v)
 
     switch (json_object_get_type(v)) {
     case json_type_int: {
+        /* json-c clamps what does not fit 64 bits; the text tells the sign */
+        const char *text = json_object_to_json_string(v);
         int64_t i = json_object_get_int64(v);
-        if (i > INT_MAX || (i == INT64_MAX && errno == ERANGE)) {
+        if (i > INT_MAX || (text[0] != '-' && i == INT64_MAX)) {
             int_error(e, loc, v, "less_than_equal");
             return 0;
         }
@@ -177,6 +210,12 @@ static int check_int(to_verr_t *e, json_object *loc, json_object *v)
     }
     case json_type_double: {
         double d = json_object_get_double(v);
+        if (d >= 9.2e18 || d <= -9.2e18 || d != d) {
+            to_verr_add(e, "int_parsing_size", loc,
+                        "Unable to parse input string as an integer, exceeded maximum size", v,
+                        NULL);
+            return 0;
+        }
         if (d != (double)(long long)d) {
             to_verr_add(e, "int_from_float", loc,
                         "Input should be a valid integer, got a number with a fractional part", v,
@@ -202,7 +241,6 @@ static int check_int(to_verr_t *e, json_object *loc, json_object *v)
         return 0;
     }
 }
-
 static const char *const bool_true[] = {"true", "1", "yes", "on", "t", "y", NULL};
 static const char *const bool_false[] = {"false", "0", "no", "off", "f", "n", NULL};
 
@@ -218,14 +256,23 @@ static int word_in(const char *s, const char *const *words)
 
 static int check_bool(to_verr_t *e, json_object *loc, json_object *v)
 {
+    double d;
+
     switch (json_object_get_type(v)) {
     case json_type_boolean:
         return 1;
     case json_type_int:
-        if (json_object_get_int64(v) == 0 || json_object_get_int64(v) == 1) {
+    case json_type_double:
+        d = json_object_get_double(v);
+        if (d == 0.0 || d == 1.0) {
             return 1;
         }
-        break;
+        if (json_object_is_type(v, json_type_double) && d != (double)(long long)d) {
+            break;
+        }
+        to_verr_add(e, "bool_parsing", loc,
+                    "Input should be a valid boolean, unable to interpret input", v, NULL);
+        return 0;
     case json_type_string:
         if (word_in(json_object_get_string(v), bool_true) ||
             word_in(json_object_get_string(v), bool_false)) {
@@ -240,52 +287,132 @@ static int check_bool(to_verr_t *e, json_object *loc, json_object *v)
     to_verr_add(e, "bool_type", loc, "Input should be a valid boolean", v, NULL);
     return 0;
 }
+/* An http(s) URL taken apart as the WHATWG parser (pydantic's) does for
+ * special schemes; offsets point into the cleaned text. */
+typedef struct {
+    char text[2100];
+    size_t scheme_len;
+    size_t host, host_len;
+    size_t port, port_len; /* digits after ':' */
+    size_t rest;           /* path, query and fragment */
+} url_parts_t;
 
-const char *to_check_http_url(const char *url, const char **type)
+static const char *url_parse(const char *url, url_parts_t *u, const char **type)
 {
-    const char *host, *p;
-    size_t scheme_len = 0, host_len;
+    size_t len = 0, i;
+    const char *p;
 
-    while (apr_isalnum(url[scheme_len]) || url[scheme_len] == '+' || url[scheme_len] == '-' ||
-           url[scheme_len] == '.') {
-        scheme_len++;
+    memset(u, 0, sizeof(*u));
+    *type = "url_parsing";
+    /* leading and trailing blanks and controls go, tabs and newlines anywhere */
+    while (*url && (unsigned char)*url <= ' ') {
+        url++;
     }
-    if (scheme_len == 0 || strncmp(url + scheme_len, "://", 3) != 0) {
-        *type = "url_parsing";
+    for (p = url; *p; p++) {
+        if (*p == '\t' || *p == '\n' || *p == '\r') {
+            continue;
+        }
+        if (len + 1 >= sizeof(u->text)) {
+            *type = "url_too_long";
+            return "URL should have at most 2083 characters";
+        }
+        u->text[len++] = *p;
+    }
+    while (len > 0 && (unsigned char)u->text[len - 1] <= ' ') {
+        len--;
+    }
+    u->text[len] = '\0';
+    if (len == 0) {
+        return "Input should be a valid URL, input is empty";
+    }
+    if (len > 2083) {
+        *type = "url_too_long";
+        return "URL should have at most 2083 characters";
+    }
+    if (!apr_isalpha(u->text[0])) {
         return "Input should be a valid URL, relative URL without a base";
     }
-    if (!((scheme_len == 4 && !strncasecmp(url, "http", 4)) ||
-          (scheme_len == 5 && !strncasecmp(url, "https", 5)))) {
+    for (i = 1;
+         apr_isalnum(u->text[i]) || u->text[i] == '+' || u->text[i] == '-' || u->text[i] == '.';
+         i++) {
+    }
+    if (u->text[i] != ':') {
+        return "Input should be a valid URL, relative URL without a base";
+    }
+    u->scheme_len = i;
+    if (!((i == 4 && !strncasecmp(u->text, "http", 4)) ||
+          (i == 5 && !strncasecmp(u->text, "https", 5)))) {
         *type = "url_scheme";
         return "URL scheme should be 'http' or 'https'";
     }
-    host = url + scheme_len + 3;
-    host_len = strcspn(host, "/?#");
-    if (host_len == 0) {
-        *type = "url_parsing";
-        return "Input should be a valid URL, empty host";
+    for (i++; u->text[i] == '/' || u->text[i] == '\\'; i++) {
     }
-    for (p = host; p < host + host_len; p++) {
-        if (apr_isspace(*p) || apr_iscntrl(*p)) {
-            *type = "url_parsing";
-            return "Input should be a valid URL, invalid domain character";
+    /* user info is dropped from the host part */
+    u->host = i;
+    u->rest = i + strcspn(u->text + i, "/\\?#");
+    for (p = u->text + u->host; p < u->text + u->rest; p++) {
+        if (*p == '@') {
+            u->host = (size_t)(p - u->text) + 1;
         }
     }
-    if (strlen(url) > 2083) {
-        *type = "url_too_long";
-        return "URL should have at most 2083 characters";
+    u->host_len = u->rest - u->host;
+    p = memchr(u->text + u->host, ':', u->host_len);
+    if (p && u->text[u->host] != '[') {
+        u->port = (size_t)(p - u->text) + 1;
+        u->port_len = u->rest - u->port;
+        u->host_len = (size_t)(p - u->text) - u->host;
+        for (i = u->port; i < u->rest; i++) {
+            if (!apr_isdigit(u->text[i])) {
+                return "Input should be a valid URL, invalid port number";
+            }
+        }
+        if (u->port_len > 5 || (u->port_len && atol(u->text + u->port) > 65535)) {
+            return "Input should be a valid URL, invalid port number";
+        }
+    }
+    if (u->host_len == 0) {
+        return "Input should be a valid URL, empty host";
+    }
+    for (i = u->host; i < u->host + u->host_len; i++) {
+        if (strchr(" <>^|%", u->text[i]) || (unsigned char)u->text[i] < ' ' || u->text[i] == 0x7f) {
+            return "Input should be a valid URL, invalid international domain name";
+        }
     }
     return NULL;
 }
 
+const char *to_check_http_url(const char *url, const char **type)
+{
+    url_parts_t u;
+    return url_parse(url, &u, type);
+}
+
 const char *to_normal_http_url(apr_pool_t *pool, const char *url)
 {
-    const char *host = strstr(url, "://");
+    url_parts_t u;
+    const char *type, *port = "", *rest;
+    char *scheme, *host;
+    size_t i;
 
-    if (host && !strpbrk(host + 3, "/?#")) {
-        return apr_pstrcat(pool, url, "/", NULL);
+    if (url_parse(url, &u, &type)) {
+        return url;
     }
-    return url;
+    scheme = apr_pstrmemdup(pool, u.text, u.scheme_len);
+    host = apr_pstrmemdup(pool, u.text + u.host, u.host_len);
+    for (i = 0; scheme[i]; i++) {
+        scheme[i] = (char)apr_tolower(scheme[i]);
+    }
+    for (i = 0; host[i]; i++) {
+        host[i] = (char)apr_tolower(host[i]);
+    }
+    if (u.port_len) {
+        long n = atol(u.text + u.port);
+        if (!((n == 80 && !strcmp(scheme, "http")) || (n == 443 && !strcmp(scheme, "https")))) {
+            port = apr_psprintf(pool, ":%ld", n);
+        }
+    }
+    rest = u.text + u.rest;
+    return apr_pstrcat(pool, scheme, "://", host, port, *rest == '/' ? "" : "/", rest, NULL);
 }
 
 int to_validate_value(to_verr_t *e, json_object *loc, json_object *v, const to_field_t *f)
@@ -348,6 +475,10 @@ int to_validate_value(to_verr_t *e, json_object *loc, json_object *v, const to_f
             else if (!strcmp(type, "url_parsing")) {
                 ctx = json_object_new_object();
                 json_object_object_add(ctx, "error", json_object_new_string(strchr(msg, ',') + 2));
+            }
+            else if (!strcmp(type, "url_too_long")) {
+                ctx = json_object_new_object();
+                json_object_object_add(ctx, "max_length", json_object_new_int(2083));
             }
             to_verr_add(e, type, loc, msg, v, ctx);
             return 0;

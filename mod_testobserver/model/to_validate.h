@@ -15,7 +15,7 @@ typedef struct {
 void to_verr_init(to_verr_t *e, apr_pool_t *pool);
 int to_verr_count(const to_verr_t *e);
 
-/* Adds one error. loc is taken; input is borrowed (a reference is taken);
+/* Adds one error. loc and input are borrowed (references are taken);
  * ctx is taken and may be NULL. */
 void to_verr_add(to_verr_t *e, const char *type, json_object *loc, const char *msg,
                  json_object *input, json_object *ctx);
