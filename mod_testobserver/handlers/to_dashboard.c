@@ -28,8 +28,8 @@ static void bound_error(to_req_t *tr, const char *name, const char *s, int upper
 
     json_object_object_add(ctx, upper ? "le" : "ge", json_object_new_int64(bound));
     to_verr_add(&tr->verr, upper ? "less_than_equal" : "greater_than_equal", query_loc(tr, name),
-                apr_psprintf(tr->pool, "Input should be %s than or equal to %lld",
-                             upper ? "less" : "greater", bound),
+                apr_psprintf(tr->pool, "Input should be %s than or equal to %" APR_INT64_T_FMT,
+                             upper ? "less" : "greater", (apr_int64_t)bound),
                 str_input(tr, s), ctx);
 }
 
@@ -41,7 +41,7 @@ const char *to_dash_query_int(to_req_t *tr, const char *name, long long dflt, lo
     long long v;
 
     if (!s) {
-        return apr_psprintf(tr->pool, "%lld", dflt);
+        return apr_psprintf(tr->pool, "%" APR_INT64_T_FMT, (apr_int64_t)dflt);
     }
     for (p = s; apr_isspace(*p); p++) {
     }
@@ -67,7 +67,7 @@ const char *to_dash_query_int(to_req_t *tr, const char *name, long long dflt, lo
         bound_error(tr, name, s, 0, min);
         return NULL;
     }
-    return apr_psprintf(tr->pool, "%lld", v);
+    return apr_psprintf(tr->pool, "%" APR_INT64_T_FMT, (apr_int64_t)v);
 }
 
 const char *to_dash_families(to_req_t *tr)
