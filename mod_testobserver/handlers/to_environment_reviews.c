@@ -14,6 +14,8 @@
 #include "to_handlers.h"
 #include "to_sql_json.h"
 
+#define REVIEWER_U TO_SQL_REVIEWER_JSON("u")
+
 /* ArtefactBuildEnvironmentReviewResponse of review er. */
 #define REVIEW_JSON(er)                                                                            \
     "json_build_object('id', " er ".id, 'review_decision', to_json(" er ".review_decision),"       \
@@ -22,32 +24,19 @@
     " 'architecture', e.architecture) FROM environment e WHERE e.id = " er ".environment_id),"     \
     " 'artefact_build', (SELECT json_build_object('id', b.id, 'architecture', b.architecture,"     \
     " 'revision', b.revision) FROM artefact_build b WHERE b.id = " er ".artefact_build_id),"       \
-    " 'reviewers', coalesce((SELECT json_agg(" TO_SQL_REVIEWER_JSON(                               \
-        "u") " ORDER BY u.id)"                                                                     \
-             " FROM environment_review_reviewers_association x JOIN app_user u ON u.id = "         \
-             "x.user_id"                                                                           \
-             " WHERE x.environment_review_id = " er ".id), '[]'::json))"
+    " 'reviewers', coalesce((SELECT json_agg(" REVIEWER_U " ORDER BY u.id)"                        \
+    " FROM environment_review_reviewers_association x JOIN app_user u ON u.id = x.user_id"         \
+    " WHERE x.environment_review_id = " er ".id), '[]'::json))"
+#define REVIEW_ER REVIEW_JSON("er")
+#define LATEST_OF_A TO_SQL_LATEST_BUILDS("a.id")
 
 /* The reviews of the latest build of each architecture, in the order of
  * the builds' first appearance; NULL for an unknown artefact. */
 #define SQL_REVIEWS_GET                                                                            \
-    "SELECT CASE WHEN a.id IS NULL THEN NULL ELSE coalesce((SELECT json_agg(" REVIEW_JSON(         \
-        "er") " ORDER BY lb.first_id, er.id) FROM " TO_SQL_LATEST_BUILDS("a.id") " lb"             \
-                                                                                 " JOIN "          \
-                                                                                 "artefact_build_" \
-                                                                                 "environment_"    \
-                                                                                 "review er ON "   \
-                                                                                 "er.artefact_"    \
-                                                                                 "build_id = "     \
-                                                                                 "lb.id),"         \
-                                                                                 " '[]'::json) "   \
-                                                                                 "END FROM "       \
-                                                                                 "(SELECT "        \
-                                                                                 "%s::int AS "     \
-                                                                                 "wanted) w"       \
-                                                                                 " LEFT JOIN "     \
-                                                                                 "artefact a ON "  \
-                                                                                 "a.id = w.wanted"
+    "SELECT CASE WHEN a.id IS NULL THEN NULL ELSE coalesce((SELECT json_agg(" REVIEW_ER            \
+    " ORDER BY lb.first_id, er.id) FROM " LATEST_OF_A " lb"                                        \
+    " JOIN artefact_build_environment_review er ON er.artefact_build_id = lb.id), '[]'::json)"     \
+    " END FROM (SELECT %s::int AS wanted) w LEFT JOIN artefact a ON a.id = w.wanted"
 
 /* A batch of patches: i (position), id, d (decision list), c (comment);
  * d and c are absent when not given or null. */
@@ -79,11 +68,9 @@
 /* The reviews of a batch in its order, once per mention, skipping the
  * reviews of other artefacts and unknown ids. */
 #define SQL_REVIEWS_OF_BATCH                                                                       \
-    "SELECT coalesce(json_agg(" REVIEW_JSON(                                                       \
-        "er") " ORDER BY r.i), '[]'::json) FROM " SQL_BATCH                                        \
-              " JOIN artefact_build_environment_review er ON er.id = r.id"                         \
-              " JOIN artefact_build b ON b.id = er.artefact_build_id WHERE b.artefact_id = "       \
-              "%s::int"
+    "SELECT coalesce(json_agg(" REVIEW_ER " ORDER BY r.i), '[]'::json) FROM " SQL_BATCH            \
+    " JOIN artefact_build_environment_review er ON er.id = r.id"                                   \
+    " JOIN artefact_build b ON b.id = er.artefact_build_id WHERE b.artefact_id = %s::int"
 
 const to_sql_t to_sql_environment_reviews[] = {
     {"env_reviews_get", SQL_REVIEWS_GET},
@@ -94,8 +81,7 @@ const to_sql_t to_sql_environment_reviews[] = {
      "SELECT b.artefact_id FROM artefact_build_environment_review er"
      " JOIN artefact_build b ON b.id = er.artefact_build_id WHERE er.id = %s::int"},
     {"env_review_get",
-     "SELECT " REVIEW_JSON(
-         "er") " FROM artefact_build_environment_review er WHERE er.id = %s::int"},
+     "SELECT " REVIEW_ER " FROM artefact_build_environment_review er WHERE er.id = %s::int"},
     {NULL, NULL}};
 
 /* ArtefactBuildEnvironmentReviewDecision, in upstream's order */
