@@ -429,3 +429,27 @@ def test_permissions(client_with, sc):
 def test_anonymous_is_refused(anon, sc):
     assert anon.get(reviews_url(sc.a_deb)).status_code in (401, 403)
     assert anon.patch(reviews_url(sc.a_deb), json=[]).status_code in (401, 403)
+
+
+def test_concurrent_bulk_patches_in_opposite_orders(server, sc):
+    """Concurrent batches naming the same reviews in opposite orders all
+    succeed, and each is applied whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(n):
+        client = server.client(server.admin_key)
+        pair = [sc.rev_deb_rpi4, sc.rev_deb_lxd]
+        statuses = []
+        for k in range(15):
+            order = pair if (n + k) % 2 else pair[::-1]
+            r = client.patch(reviews_url(sc.a_deb),
+                             json=[{"id": i, "review_comment": f"{n}-{k}"} for i in order])
+            statuses.append(r.status_code)
+        return statuses
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = [s for batch in pool.map(run, range(8)) for s in batch]
+    assert set(statuses) == {200}
+    # each batch wrote one comment to both reviews: they end equal
+    got = server.client(server.admin_key).get(reviews_url(sc.a_deb)).json()
+    assert got[0]["review_comment"] == got[1]["review_comment"]
