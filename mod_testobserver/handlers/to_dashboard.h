@@ -1,0 +1,35 @@
+/* Helpers shared by the dashboard lookups: /v1/environments, /v1/test-cases
+ * and the issues reported on them. */
+#ifndef TO_DASHBOARD_H
+#define TO_DASHBOARD_H
+
+#include "../http/to_http.h"
+
+/* An integer query parameter within [min, max] (dflt when absent), as the
+ * decimal text the SQL binds; NULL after adding pydantic's error. */
+const char *to_dash_query_int(to_req_t *tr, const char *name, long long dflt, long long min,
+                              long long max);
+
+/* ?families=...&families=...: the JSON array text of the families, or NULL
+ * when none is given; unknown families add "enum" errors. */
+const char *to_dash_families(to_req_t *tr);
+
+/* ?q=...: the ILIKE pattern matching names that contain q (surrounding
+ * white space removed), or NULL when q is absent or blank. */
+const char *to_dash_search(to_req_t *tr);
+
+/* ?name=true|false|...: "true", "false", or NULL when absent; a word pydantic
+ * does not read as a boolean adds its error. */
+const char *to_dash_query_bool(to_req_t *tr, const char *name);
+
+/* A JSON null body for a required model: FastAPI's "missing" error. */
+void to_dash_body_required(to_req_t *tr, json_object *body);
+
+/* 1 when the host of an http(s) URL is one an issue may live on. */
+int to_dash_issue_host_ok(const char *url);
+
+/* The URL as pydantic's HttpUrl writes it back: scheme and host in lower
+ * case, no default port, "/" for an empty path. */
+const char *to_dash_normal_url(apr_pool_t *pool, const char *url);
+
+#endif
