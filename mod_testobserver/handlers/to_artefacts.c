@@ -684,9 +684,10 @@ int to_h_artefact_patch(to_req_t *tr)
     else {
         validate_patch(tr, mapped_body(tr, body), &p);
     }
-    /* change_artefact held by the application; granting it through the
-     * artefact matching rules of a user's teams is not done yet */
-    TO_CHECKED(tr);
+    /* upstream checks change_artefact in the handler, after validation;
+     * granting it through a user's teams' matching rules is not done yet */
+    TO_VALID(tr);
+    TO_PERMITTED(tr);
 
     if ((rv = status_rules(tr, &p, has_comment, all_approved, any_rejected)) != OK) {
         return rv;

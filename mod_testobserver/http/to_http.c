@@ -233,38 +233,43 @@ static int holds(const to_req_t *tr, const char *permission)
     return 0;
 }
 
-int to_checked(to_req_t *tr)
+int to_check_permission(to_req_t *tr)
 {
     const char *perm = tr->route->permission;
     int status;
 
-    /* FastAPI resolves the route's permission dependency before it
-     * validates parameters and body: 401/403 come before 422 */
     if (perm == TO_PERM_NONE) {
-        /* nothing to check */
+        return OK;
     }
-    else if (!strcmp(perm, TO_PERM_AUTHENTICATED)) {
-        if (to_config_require_authentication(tr->conf)) {
-            if ((status = identify(tr)) != OK) {
-                return status;
-            }
-            if (!tr->app_id) {
-                return to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
-            }
+    if (!strcmp(perm, TO_PERM_AUTHENTICATED)) {
+        if (!to_config_require_authentication(tr->conf)) {
+            return OK;
         }
-    }
-    else if (!to_config_permission_ignored(tr->conf, perm)) {
         if ((status = identify(tr)) != OK) {
             return status;
         }
-        if (!holds(tr, perm)) {
-            return to_answer_detail(tr, HTTP_FORBIDDEN, "Insufficient permissions");
-        }
+        return tr->app_id ? OK : to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
     }
-    if (to_verr_count(&tr->verr) > 0) {
-        return to_answer_invalid(tr);
+    if (to_config_permission_ignored(tr->conf, perm)) {
+        return OK;
     }
-    return OK;
+    if ((status = identify(tr)) != OK) {
+        return status;
+    }
+    return holds(tr, perm) ? OK : to_answer_detail(tr, HTTP_FORBIDDEN, "Insufficient permissions");
+}
+
+int to_check_valid(to_req_t *tr)
+{
+    return to_verr_count(&tr->verr) > 0 ? to_answer_invalid(tr) : OK;
+}
+
+int to_checked(to_req_t *tr)
+{
+    /* FastAPI resolves the route's permission dependency before it
+     * validates parameters and body: 401/403 come before 422 */
+    int status = to_check_permission(tr);
+    return status != OK ? status : to_check_valid(tr);
 }
 
 int to_answer_json(to_req_t *tr, int status, json_object *obj)

@@ -51,17 +51,29 @@ apr_array_header_t *to_query_all(to_req_t *tr, const char *name);
  * validation refuses it as FastAPI does. Returns OK or a status. */
 int to_read_body(to_req_t *tr, json_object **body);
 
-/* After parameters and body were read: the route's permission check (403,
- * or 401 when authentication is required), then 422 when validation found
- * errors, in FastAPI's order. OK when the handler may go on. */
+/* The route's permission check: OK, 403, or 401 when authentication is
+ * required and absent. */
+int to_check_permission(to_req_t *tr);
+
+/* 422 with every validation error found so far, or OK. */
+int to_check_valid(to_req_t *tr);
+
+/* Both, in FastAPI's order for a route whose permission is a dependency of
+ * the route: permission first, then validation. OK when the handler may go
+ * on. (A route that checks its permission in its body, like PATCH
+ * /v1/artefacts/{id}, calls TO_VALID then TO_PERMITTED.) */
 int to_checked(to_req_t *tr);
-#define TO_CHECKED(tr)                                                                             \
+
+#define TO_RETURN_UNLESS_OK(expr)                                                                  \
     do {                                                                                           \
-        int to_status_ = to_checked(tr);                                                           \
+        int to_status_ = (expr);                                                                   \
         if (to_status_ != OK) {                                                                    \
             return to_status_;                                                                     \
         }                                                                                          \
     } while (0)
+#define TO_CHECKED(tr) TO_RETURN_UNLESS_OK(to_checked(tr))
+#define TO_VALID(tr) TO_RETURN_UNLESS_OK(to_check_valid(tr))
+#define TO_PERMITTED(tr) TO_RETURN_UNLESS_OK(to_check_permission(tr))
 
 /* Answers. Each returns the status, for "return to_answer_...(...)". */
 int to_answer_json(to_req_t *tr, int status, json_object *obj);
