@@ -8,15 +8,11 @@
 #include "../model/to_enums.h"
 #include "to_handlers.h"
 #include "to_sql_json.h"
+#include "to_sql_results.h"
 
 /* The batch travels as one json parameter; a later result of the same test
  * case replaces an earlier one, in the execution and within the batch. */
-#define SQL_BATCH                                                                                  \
-    "SELECT b.name, b.status, coalesce(b.template_id, '') AS template_id,"                         \
-    " coalesce(b.category, '') AS category, coalesce(b.comment, '') AS comment,"                   \
-    " coalesce(b.io_log, '') AS io_log, b.ord FROM ROWS FROM (json_to_recordset(%s::json) AS"      \
-    " (name text, status text, template_id text, category text, comment text, io_log text))"       \
-    " WITH ORDINALITY AS b(name, status, template_id, category, comment, io_log, ord)"
+#define SQL_BATCH TO_SQL_RESULT_BATCH
 
 /* Each test case keeps the category and template of the result that
  * created it. */
