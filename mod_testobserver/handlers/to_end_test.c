@@ -41,8 +41,6 @@ const to_sql_t to_sql_end_test[] = {
      " checkbox_version = %s, updated_at = now() WHERE id = %s::int"},
     {NULL, NULL}};
 
-#define N(a) ((int)(sizeof(a) / sizeof(a[0])))
-
 /* C3's statuses and the result statuses they are stored as. */
 static const char *const c3_statuses[] = {"pass", "fail", "skip", NULL};
 static const char *const c3_stored[] = {"PASSED", "FAILED", "SKIPPED"};
@@ -109,14 +107,15 @@ static const char *checked_results(to_req_t *tr, json_object *loc, json_object *
         int status;
 
         to_validate_object(&tr->verr, to_loc_index(&tr->verr, loc, (int)i),
-                           json_object_array_get_idx(list, i), result_fields, N(result_fields), &r);
+                           json_object_array_get_idx(list, i), result_fields,
+                           TO_NELTS(result_fields), &r);
         if (!r.ok) {
             continue;
         }
         status = to_enum_index(c3_statuses, to_obj_str(&r, "status", ""));
         *failed |= status == 1;
         row = json_object_new_object();
-        for (f = 0; f < N(result_fields); f++) {
+        for (f = 0; f < TO_NELTS(result_fields); f++) {
             const char *name = result_fields[f].name;
             const char *value = f == 2 ? c3_stored[status] : to_obj_str(&r, name, "");
             json_object_object_add(row, name, to_json_str(value));
@@ -133,13 +132,13 @@ static void validate(to_req_t *tr, json_object *body, end_test_t *et)
     json_object *results;
 
     /* fields in pydantic's order: the links, then the rest */
-    to_validate_object(&tr->verr, bloc, body, link_fields, N(link_fields), &links);
+    to_validate_object(&tr->verr, bloc, body, link_fields, TO_NELTS(link_fields), &links);
     if (!json_object_is_type(body, json_type_object)) {
         return;
     }
     et->ci_link = url_string(tr, &links, bloc, "ci_link", 0, 0);
     et->c3_link = url_string(tr, &links, bloc, "c3_link", 1, 200);
-    to_validate_object(&tr->verr, bloc, body, rest_fields, N(rest_fields), &rest);
+    to_validate_object(&tr->verr, bloc, body, rest_fields, TO_NELTS(rest_fields), &rest);
     et->checkbox_version = to_obj_str(&rest, "checkbox_version", NULL);
     if ((results = to_obj_get(&rest, "test_results")) != NULL) {
         et->batch =

@@ -143,18 +143,16 @@ static const to_field_t solution_fields[] = {
     {"execution_stage", TO_T_ENUM, TO_REQUIRED, 0, to_stages_solution},
 };
 
-#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 static const struct {
     const to_field_t *fields;
     int n;
     const char *upsert;
 } families[] = {
-    {snap_fields, N(snap_fields), "st_artefact_snap"},
-    {deb_fields, N(deb_fields), "st_artefact_deb"},
-    {charm_fields, N(charm_fields), "st_artefact_charm"},
-    {image_fields, N(image_fields), "st_artefact_image"},
-    {solution_fields, N(solution_fields), "st_artefact_solution"},
+    {snap_fields, TO_NELTS(snap_fields), "st_artefact_snap"},
+    {deb_fields, TO_NELTS(deb_fields), "st_artefact_deb"},
+    {charm_fields, TO_NELTS(charm_fields), "st_artefact_charm"},
+    {image_fields, TO_NELTS(image_fields), "st_artefact_image"},
+    {solution_fields, TO_NELTS(solution_fields), "st_artefact_solution"},
 };
 
 static const to_field_t link_fields[] = {
@@ -228,7 +226,8 @@ static const char *checked_links(to_req_t *tr, json_object *loc, json_object *li
         json_object *row;
 
         to_validate_object(&tr->verr, to_loc_index(&tr->verr, loc, (int)i),
-                           json_object_array_get_idx(list, i), link_fields, N(link_fields), &link);
+                           json_object_array_get_idx(list, i), link_fields, TO_NELTS(link_fields),
+                           &link);
         if (!link.ok) {
             continue;
         }

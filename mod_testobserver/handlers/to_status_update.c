@@ -165,8 +165,9 @@ int to_h_status_update_put(to_req_t *tr)
     /* an empty list clears the events and changes nothing else */
     to_events_summarise(up.events, up.n, &summary);
     new_status = to_events_status(&summary, status);
+    url = url ? url : "";
     new_url = summary.resource_url ? summary.resource_url : url;
-    if ((strcmp(new_status, status) || strcmp(new_url, url ? url : "")) &&
+    if ((!status || strcmp(new_status, status) || strcmp(new_url, url)) &&
         (rv = to_db_exec(tr, "su_set", NULL, new_status, new_url, ids)) != OK) {
         return rv;
     }

@@ -28,6 +28,9 @@ json_object *to_loc(to_verr_t *e, const char *first);
 json_object *to_loc_key(to_verr_t *e, json_object *base, const char *key);
 json_object *to_loc_index(to_verr_t *e, json_object *base, int index);
 
+/* Number of elements of a static array. */
+#define TO_NELTS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
 /* Field types of request models. */
 typedef enum {
     TO_T_STR,    /* string, optional max_len */
