@@ -20,10 +20,12 @@
     " %s, %s, %s, %s, %s, %s, %s, %s, %s, 'UNDECIDED', '', false, '', now(), now())"
 
 /* One upsert per family: each family's unique index names the artefact.
- * DO UPDATE (of nothing that matters) returns the row even when another
- * request created it a moment ago. */
+ * DO UPDATE (setting a column to its own value) returns the row even when
+ * another request created it a moment ago, and changes nothing: an existing
+ * artefact keeps every field. */
 #define SQL_ARTEFACT_UPSERT(target)                                                                \
-    SQL_ARTEFACT_INSERT " ON CONFLICT " target " DO UPDATE SET name = EXCLUDED.name RETURNING id"
+    SQL_ARTEFACT_INSERT " ON CONFLICT " target                                                     \
+                        " DO UPDATE SET family = artefact.family RETURNING id"
 
 const to_sql_t to_sql_start_test[] = {
     {"st_artefact_snap",
@@ -240,9 +242,42 @@ static const char *checked_links(to_req_t *tr, json_object *loc, json_object *li
     return to_json_text(tr->pool, out);
 }
 
+/* execution_stage is DebStage | "": pydantic reports a miss against each
+ * member. Then one of source and execution_stage must be given. */
+static void deb_rules(to_req_t *tr, json_object *body, json_object *floc, const to_obj_t *o)
+{
+    const char *source = to_obj_str(o, "source", "");
+    const char *stage = "";
+    json_object *v = to_obj_get(o, "execution_stage");
+
+    if (to_obj_given(o, "execution_stage")) {
+        stage = v ? json_object_get_string(v) : NULL;
+        if (!v || !json_object_is_type(v, json_type_string) ||
+            (*stage && to_enum_index(to_stages_deb, stage) < 0)) {
+            json_object *sloc = to_loc_key(&tr->verr, floc, "execution_stage");
+            json_object *ctx = json_object_new_object();
+            to_verr_enum(&tr->verr, to_loc_key(&tr->verr, sloc, "str-enum[DebStage]"), v,
+                         to_stages_deb);
+            json_object_object_add(ctx, "expected", json_object_new_string("''"));
+            to_verr_add(&tr->verr, "literal_error", to_loc_key(&tr->verr, sloc, "literal['']"),
+                        "Input should be ''", v, ctx);
+            return;
+        }
+    }
+    if (to_verr_count(&tr->verr) > 0) {
+        return; /* the model's own rule runs only on valid fields */
+    }
+    if (!*source && !*stage) {
+        to_verr_value_error(&tr->verr, floc, "Received no source or execution_stage", body);
+    }
+    else if (*source && *stage) {
+        to_verr_value_error(&tr->verr, floc, "Received both source and execution_stage", body);
+    }
+}
+
 static void validate(to_req_t *tr, json_object *body, start_t *st)
 {
-    json_object *bloc = to_loc(&tr->verr, "body"), *floc, *v;
+    json_object *bloc = to_loc(&tr->verr, "body"), *floc;
     const char *version;
 
     st->family = family_of(tr, body, bloc);
@@ -261,32 +296,16 @@ static void validate(to_req_t *tr, json_object *body, start_t *st)
     }
     st->links = checked_links(tr, to_loc_key(&tr->verr, floc, "relevant_links"),
                               to_obj_get(&st->obj, "relevant_links"));
+    if (st->family == IMAGE && to_obj_get(&st->obj, "image_url")) {
+        /* the column holds 200 characters of the normalised URL */
+        static const to_field_t column = {"image_url", TO_T_STR, 0, 200, NULL};
+        const char *url = to_normal_http_url(tr->pool, to_obj_str(&st->obj, "image_url", ""));
+        to_validate_value(&tr->verr, to_loc_key(&tr->verr, floc, "image_url"),
+                          to_json_own(tr->pool, to_json_str(url)), &column);
+    }
 
-    if (st->family == DEB && to_verr_count(&tr->verr) == 0) {
-        const char *source = to_obj_str(&st->obj, "source", "");
-        const char *stage = "";
-
-        v = to_obj_get(&st->obj, "execution_stage");
-        if (v) {
-            stage = json_object_get_string(v);
-            if (!json_object_is_type(v, json_type_string) ||
-                (*stage && to_enum_index(to_stages_deb, stage) < 0)) {
-                json_object *sloc = to_loc_key(&tr->verr, floc, "execution_stage");
-                json_object *ctx = json_object_new_object();
-                to_verr_enum(&tr->verr, to_loc_key(&tr->verr, sloc, "enum[DebStage]"), v,
-                             to_stages_deb);
-                json_object_object_add(ctx, "expected", json_object_new_string("''"));
-                to_verr_add(&tr->verr, "literal_error", to_loc_key(&tr->verr, sloc, "literal['']"),
-                            "Input should be ''", v, ctx);
-                return;
-            }
-        }
-        if (!*source && !*stage) {
-            to_verr_value_error(&tr->verr, floc, "Received no source or execution_stage", body);
-        }
-        else if (*source && *stage) {
-            to_verr_value_error(&tr->verr, floc, "Received both source and execution_stage", body);
-        }
+    if (st->family == DEB) {
+        deb_rules(tr, body, floc, &st->obj);
     }
 }
 

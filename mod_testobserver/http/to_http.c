@@ -13,6 +13,7 @@
 #include "../config/to_config_parse.h"
 #include "../db/to_db.h"
 #include "../json/to_json.h"
+#include "../model/to_enums.h"
 #include "../to_private.h"
 #include "to_http.h"
 
@@ -302,48 +303,68 @@ int to_answer_invalid(to_req_t *tr)
     return to_answer_json(tr, HTTP_UNPROCESSABLE_ENTITY, o);
 }
 
-static void cors_simple(to_req_t *tr)
-{
-    const char *origin = apr_table_get(tr->r->headers_in, "Origin");
+/* CORS as Starlette's middleware does it for upstream: credentials allowed,
+ * any request header, the listed methods. */
+#define CORS_METHODS "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
 
-    if (!origin) {
-        return;
-    }
+static void cors_simple(to_req_t *tr, const char *origin)
+{
+    apr_table_t *h = tr->r->err_headers_out;
+
+    apr_table_setn(h, "Access-Control-Allow-Credentials", "true");
     if (to_origin_allowed(to_config_cors_origins(tr->conf), origin)) {
-        apr_table_setn(tr->r->err_headers_out, "Access-Control-Allow-Origin", origin);
-        apr_table_setn(tr->r->err_headers_out, "Access-Control-Allow-Credentials", "true");
+        apr_table_setn(h, "Access-Control-Allow-Origin", origin);
+        apr_table_mergen(h, "Vary", "Origin");
     }
-    apr_table_mergen(tr->r->err_headers_out, "Vary", "Origin");
+}
+
+static int cors_method_allowed(const char *method)
+{
+    static const char *const methods[] = {"DELETE", "GET",  "HEAD", "OPTIONS",
+                                          "PATCH",  "POST", "PUT",  NULL};
+    return to_enum_index(methods, method) >= 0;
 }
 
 int to_cors(to_req_t *tr)
 {
     request_rec *r = tr->r;
+    apr_table_t *h = r->err_headers_out;
     const char *origin = apr_table_get(r->headers_in, "Origin");
     const char *req_method = apr_table_get(r->headers_in, "Access-Control-Request-Method");
     const char *req_headers = apr_table_get(r->headers_in, "Access-Control-Request-Headers");
-    int allowed;
+    const char *failures = NULL;
 
-    if (strcmp(r->method, "OPTIONS") || !origin || !req_method) {
-        cors_simple(tr);
+    if (!origin) {
+        return DECLINED;
+    }
+    if (strcmp(r->method, "OPTIONS") || !req_method) {
+        cors_simple(tr, origin);
         return DECLINED;
     }
     /* a preflight */
-    allowed = to_origin_allowed(to_config_cors_origins(tr->conf), origin);
-    if (allowed) {
-        apr_table_setn(r->err_headers_out, "Access-Control-Allow-Origin", origin);
+    apr_table_setn(h, "Access-Control-Allow-Methods", CORS_METHODS);
+    apr_table_setn(h, "Access-Control-Max-Age", "600");
+    apr_table_setn(h, "Access-Control-Allow-Credentials", "true");
+    apr_table_mergen(h, "Vary", "Origin");
+    if (to_origin_allowed(to_config_cors_origins(tr->conf), origin)) {
+        apr_table_setn(h, "Access-Control-Allow-Origin", origin);
     }
-    apr_table_setn(r->err_headers_out, "Access-Control-Allow-Credentials", "true");
-    apr_table_setn(r->err_headers_out, "Access-Control-Allow-Methods",
-                   "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
-    if (req_headers && allowed) {
-        apr_table_setn(r->err_headers_out, "Access-Control-Allow-Headers", req_headers);
+    else {
+        failures = "origin";
     }
-    apr_table_setn(r->err_headers_out, "Access-Control-Max-Age", "600");
-    apr_table_mergen(r->err_headers_out, "Vary", "Origin");
-    r->status = allowed ? HTTP_OK : HTTP_BAD_REQUEST;
+    if (!cors_method_allowed(req_method)) {
+        failures = failures ? apr_pstrcat(r->pool, failures, ", method", NULL) : "method";
+    }
+    if (req_headers) {
+        apr_table_setn(h, "Access-Control-Allow-Headers", req_headers);
+    }
+    if (apr_table_get(r->headers_in, "Access-Control-Request-Private-Network")) {
+        failures = failures ? apr_pstrcat(r->pool, failures, ", private-network", NULL)
+                            : "private-network";
+    }
+    r->status = failures ? HTTP_BAD_REQUEST : HTTP_OK;
     ap_set_content_type(r, "text/plain; charset=utf-8");
-    ap_rputs(allowed ? "OK" : "Disallowed CORS origin", r);
+    ap_rputs(failures ? apr_pstrcat(r->pool, "Disallowed CORS ", failures, NULL) : "OK", r);
     return DONE;
 }
 
@@ -376,6 +397,10 @@ int to_respond(to_req_t *tr, int status)
         len = 4;
     }
     r->status = status;
+    if (status == HTTP_UNPROCESSABLE_ENTITY) {
+        /* the reason phrase of RFC 9110, as upstream sends it */
+        r->status_line = "422 Unprocessable Content";
+    }
     if (body) {
         ap_set_content_type(r, tr->content_type ? tr->content_type : "application/json");
         ap_set_content_length(r, (apr_off_t)len);

@@ -387,12 +387,70 @@ const char *to_check_http_url(const char *url, const char **type)
     return url_parse(url, &u, type);
 }
 
+/* Appends text[0..len) to out, percent-encoding the bytes of set and every
+ * byte outside printable ASCII, as the WHATWG URL parser does. */
+static char *percent_encode(char *out, const char *text, size_t len, const char *set)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c <= 0x20 || c >= 0x7f || strchr(set, c)) {
+            *out++ = '%';
+            *out++ = hex[c >> 4];
+            *out++ = hex[c & 15];
+        }
+        else {
+            *out++ = (char)c;
+        }
+    }
+    return out;
+}
+
+/* Resolves "." and ".." segments of an absolute path, in place. */
+static void remove_dot_segments(char *path)
+{
+    char *out = path, *seg = path;
+
+    while (*seg) {
+        char *next = strchr(seg + 1, '/');
+        size_t len = next ? (size_t)(next - seg) : strlen(seg);
+
+        if (len == 2 && seg[1] == '.') {
+            if (!next) {
+                *out++ = '/';
+            }
+        }
+        else if (len == 3 && seg[1] == '.' && seg[2] == '.') {
+            while (out > path && *--out != '/') {
+            }
+            if (!next) {
+                *out++ = '/';
+            }
+        }
+        else {
+            memmove(out, seg, len);
+            out += len;
+        }
+        if (!next) {
+            break;
+        }
+        seg = next;
+    }
+    if (out == path) {
+        *out++ = '/';
+    }
+    *out = '\0';
+}
+
 const char *to_normal_http_url(apr_pool_t *pool, const char *url)
 {
     url_parts_t u;
-    const char *type, *port = "", *rest;
-    char *scheme, *host;
-    size_t i;
+    const char *type, *port = "";
+    const char *rest, *query, *fragment;
+    char *scheme, *host, *out, *path;
+    size_t i, path_len, query_len;
 
     if (url_parse(url, &u, &type)) {
         return url;
@@ -412,7 +470,44 @@ const char *to_normal_http_url(apr_pool_t *pool, const char *url)
         }
     }
     rest = u.text + u.rest;
-    return apr_pstrcat(pool, scheme, "://", host, port, *rest == '/' ? "" : "/", rest, NULL);
+    path_len = strcspn(rest, "?#");
+    query = rest + path_len;
+    query_len = *query == '?' ? strcspn(query, "#") : 0;
+    fragment = query + query_len;
+
+    /* the path, with backslashes as slashes, encoded, then its dot segments */
+    path = apr_palloc(pool, path_len * 3 + 2);
+    out = path;
+    if (path_len == 0 || (rest[0] != '/' && rest[0] != '\\')) {
+        *out++ = '/';
+    }
+    for (i = 0; i < path_len; i++) {
+        if (rest[i] == '\\') {
+            *out++ = '/';
+        }
+        else {
+            out = percent_encode(out, rest + i, 1, "\"<>`{}");
+        }
+    }
+    *out = '\0';
+    remove_dot_segments(path);
+
+    out = apr_palloc(pool, strlen(path) + (query_len + strlen(fragment)) * 3 + 1);
+    {
+        char *end = out;
+        memcpy(end, path, strlen(path));
+        end += strlen(path);
+        end = percent_encode(end, query, query_len, "\"<>'");
+        end = percent_encode(end, fragment, strlen(fragment), "\"<>`");
+        *end = '\0';
+    }
+    return apr_pstrcat(pool, scheme, "://", host, port, out, NULL);
+}
+
+/* PostgreSQL cannot store U+0000 in text, and C strings end there. */
+static int has_nul(json_object *v)
+{
+    return strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
 }
 
 int to_validate_value(to_verr_t *e, json_object *loc, json_object *v, const to_field_t *f)
@@ -424,6 +519,10 @@ int to_validate_value(to_verr_t *e, json_object *loc, json_object *v, const to_f
     case TO_T_STR:
         if (!json_object_is_type(v, json_type_string)) {
             to_verr_add(e, "string_type", loc, "Input should be a valid string", v, NULL);
+            return 0;
+        }
+        if (has_nul(v)) {
+            to_verr_value_error(e, loc, "NUL characters are not allowed in strings", v);
             return 0;
         }
         if (f->max_len > 0) {
@@ -462,6 +561,10 @@ int to_validate_value(to_verr_t *e, json_object *loc, json_object *v, const to_f
     case TO_T_URL:
         if (!json_object_is_type(v, json_type_string)) {
             to_verr_add(e, "url_type", loc, "URL input should be a string or URL", v, NULL);
+            return 0;
+        }
+        if (has_nul(v)) {
+            to_verr_value_error(e, loc, "NUL characters are not allowed in strings", v);
             return 0;
         }
         msg = to_check_http_url(json_object_get_string(v), &type);

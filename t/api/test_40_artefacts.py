@@ -99,7 +99,6 @@ def test_charm_shape(api, server):
         stage="edge", family="charm")]
 
 
-@pytest.mark.xfail(reason="server: start-test by sha256 alone blanks the existing image's name", strict=True)
 def test_image_list(api, server):
     pg = server.pg
     te = start(api, IMAGE)
