@@ -225,10 +225,10 @@ def clean_database(request):
         yield
         return
     pg = request.getfixturevalue("migrated")
-    tables = pg.psql("SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables WHERE schemaname = 'public'"
-                     f" AND tablename NOT IN {TABLES_KEPT!r}")
-    pg.psql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-    pg.psql("DELETE FROM application WHERE name <> 'test_admin'")
+    if not hasattr(pg, "tables"):
+        pg.tables = pg.psql("SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables"
+                            f" WHERE schemaname = 'public' AND tablename NOT IN {TABLES_KEPT!r}")
+    pg.psql(f"TRUNCATE {pg.tables} RESTART IDENTITY CASCADE; DELETE FROM application WHERE name <> 'test_admin'")
     srv = request.getfixturevalue("server") if "server" in request.fixturenames else None
     before = len(srv.log_text()) if srv else 0
     yield
