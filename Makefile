@@ -3,7 +3,7 @@
 #   make run        private PostgreSQL under var/, migrations, httpd on 127.0.0.1:$(PORT)
 #   make test       unit tests (cmocka) and API tests (pytest, real httpd + PostgreSQL)
 #   make lint       format check, cppcheck, clang-tidy
-.PHONY: all build deps run test unit api lint format conf clean
+.PHONY: all build deps run test unit api lint format conf clean docs-assets
 
 PORT ?= 30000
 PGPORT ?= 30432
@@ -52,6 +52,8 @@ deps:
 	    $$SUDO apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@command -v npm >/dev/null || { SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
 
 $(MODULE): $(MOD_SRC) $(MOD_HDR) Makefile
 	cd $(MODDIR) && $(APXS) -c -o mod_testobserver.la \
@@ -77,15 +79,21 @@ t/unit/run_%: t/unit/%.c $(CORE_SRC) $(MOD_HDR)
 unit: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do ./$$t || fail=1; done; exit $$fail
 
-api: build
+api: build docs-assets
 	$(PYTHON) -m pytest -q t/api $(PYTEST_ARGS)
 
 test: deps build
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory api
 
-run: deps build
+run: deps build docs-assets
 	PORT=$(PORT) PGPORT=$(PGPORT) scripts/run
+
+# Swagger UI for /docs, from the npm registry (web/package-lock.json pins it)
+docs-assets: web/node_modules/swagger-ui-dist/swagger-ui-bundle.js
+web/node_modules/swagger-ui-dist/swagger-ui-bundle.js: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 lint:
 	scripts/lint

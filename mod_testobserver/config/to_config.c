@@ -34,6 +34,8 @@ void *to_config_merge(apr_pool_t *pool, void *basev, void *addv)
     c->require_authentication = add->require_authentication != -1 ? add->require_authentication
                                                                   : base->require_authentication;
     c->max_body = add->max_body != -1 ? add->max_body : base->max_body;
+    c->openapi_file = add->openapi_file ? add->openapi_file : base->openapi_file;
+    c->docs_assets = add->docs_assets ? add->docs_assets : base->docs_assets;
     return c;
 }
 
@@ -106,6 +108,30 @@ static const char *set_max_body(cmd_parms *cmd, void *dconf, const char *arg)
     return err ? apr_pstrcat(cmd->pool, "TestObserverMaxBodySize ", err, NULL) : NULL;
 }
 
+static const char *set_openapi_file(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+
+    if (err) {
+        return err;
+    }
+    c->openapi_file = ap_server_root_relative(cmd->pool, arg);
+    return c->openapi_file ? NULL : "TestObserverOpenAPIFile: invalid path";
+}
+
+static const char *set_docs_assets(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+
+    if (err) {
+        return err;
+    }
+    c->docs_assets = arg;
+    return NULL;
+}
+
 const command_rec to_config_cmds[] = {
     AP_INIT_TAKE1("TestObserverVersion", set_version, NULL, RSRC_CONF | ACCESS_CONF,
                   "The version /v1/version reports (default: the build's git describe)"),
@@ -119,6 +145,10 @@ const command_rec to_config_cmds[] = {
                   "On: routes open to anyone still need a user or an application"),
     AP_INIT_TAKE1("TestObserverMaxBodySize", set_max_body, NULL, RSRC_CONF | ACCESS_CONF,
                   "Largest request body accepted, in bytes (K, M, G suffixes)"),
+    AP_INIT_TAKE1("TestObserverOpenAPIFile", set_openapi_file, NULL, RSRC_CONF | ACCESS_CONF,
+                  "The OpenAPI document /openapi.json serves, with each operation's permission"),
+    AP_INIT_TAKE1("TestObserverDocsAssets", set_docs_assets, NULL, RSRC_CONF | ACCESS_CONF,
+                  "URL path of the swagger-ui-dist files the /docs page loads"),
     {NULL}};
 
 const to_config_t *to_config_get(request_rec *r)
@@ -159,4 +189,14 @@ int to_config_require_authentication(const to_config_t *c)
 apr_off_t to_config_max_body(const to_config_t *c)
 {
     return c->max_body != -1 ? c->max_body : TO_DEFAULT_MAX_BODY;
+}
+
+const char *to_config_openapi_file(const to_config_t *c)
+{
+    return c->openapi_file;
+}
+
+const char *to_config_docs_assets(const to_config_t *c)
+{
+    return c->docs_assets ? c->docs_assets : "/docs/assets";
 }

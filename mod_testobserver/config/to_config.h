@@ -15,6 +15,8 @@ typedef struct {
     apr_array_header_t *ignore_permissions; /* NULL: none */
     int require_authentication;             /* -1: Off */
     apr_off_t max_body;                     /* -1: TO_DEFAULT_MAX_BODY */
+    const char *openapi_file;               /* NULL: no /openapi.json */
+    const char *docs_assets;                /* NULL: /docs/assets */
 } to_config_t;
 
 extern const command_rec to_config_cmds[];
@@ -28,5 +30,7 @@ const apr_array_header_t *to_config_cors_origins(const to_config_t *c);
 int to_config_permission_ignored(const to_config_t *c, const char *permission);
 int to_config_require_authentication(const to_config_t *c);
 apr_off_t to_config_max_body(const to_config_t *c);
+const char *to_config_openapi_file(const to_config_t *c);
+const char *to_config_docs_assets(const to_config_t *c);
 
 #endif

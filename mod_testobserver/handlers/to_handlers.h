@@ -94,6 +94,11 @@ int to_h_report_results(to_req_t *tr);
 int to_h_report_executions(to_req_t *tr);
 extern const to_sql_t to_sql_reports[];
 
+/* to_docs.c: GET /openapi.json, GET /docs */
+int to_h_openapi(to_req_t *tr);
+int to_h_docs(to_req_t *tr);
+extern const to_sql_t to_sql_docs[];
+
 /* The answer of an operation that is routed but not built yet: 501. */
 int to_answer_not_built(to_req_t *tr);
 

@@ -108,6 +108,9 @@ const to_route_t to_routes[] = {
     {"GET", "/health/ready", TO_PERM_NONE, to_h_health_ready},
     {"GET", "/", TO_PERM_AUTHENTICATED, to_h_root},
     {"GET", "/sentry-debug", "view_sentry_debug", to_h_sentry_debug},
+    /* not operations of the document itself */
+    {"GET", "/openapi.json", TO_PERM_AUTHENTICATED, to_h_openapi},
+    {"GET", "/docs", TO_PERM_AUTHENTICATED, to_h_docs},
 };
 
 const int to_nroutes = (int)(sizeof(to_routes) / sizeof(to_routes[0]));
@@ -127,4 +130,5 @@ const to_sql_t *const to_sql_sets[] = {to_sql_misc,
                                        to_sql_environment_reviews,
                                        to_sql_environments,
                                        to_sql_test_cases,
+                                       to_sql_docs,
                                        NULL};

@@ -121,6 +121,12 @@ class Client:
         return self.request("OPTIONS", path, **kw)
 
 
+def openapi_line():
+    """The contract beside the checkout (../shared/reference), when there is one."""
+    doc = REPO.parent / "shared/reference/openapi.json"
+    return f'TestObserverOpenAPIFile "{doc}"' if doc.exists() else ""
+
+
 class Server:
     def __init__(self, pg, root, port, extra=""):
         self.pg = pg
@@ -138,6 +144,7 @@ class Server:
             "RUNDIR": str(self.root), "LOGDIR": str(self.root), "PORT": str(self.port),
             "HTTPD_MODDIR": HTTPD_MODDIR, "MODULE": str(REPO / "mod_testobserver/.libs/mod_testobserver.so"),
             "DSN": self.pg.main_dsn, "USER_LINES": user_lines, "EXTRA": self.extra,
+            "REPO": str(REPO), "OPENAPI_LINE": openapi_line(),
         }
         for k, v in values.items():
             text = text.replace(f"@{k}@", v)
