@@ -54,8 +54,8 @@ int to_h_openapi(to_req_t *tr)
     apr_file_t *f;
     apr_finfo_t info;
     to_json_parse_t doc;
-    char *text;
-    apr_size_t len;
+    char *text = NULL;
+    apr_size_t len = 0;
     apr_status_t rv;
 
     TO_CHECKED(tr);
