@@ -264,12 +264,16 @@ static void read_priority(to_req_t *tr, json_object *loc, json_object *v, rerun_
         }
         p = big ? big * (PRIORITY_LIMIT + 1LL) : n;
     }
+    else if (json_object_is_type(v, json_type_double) &&
+             json_object_get_double(v) == (double)(long long)json_object_get_double(v) &&
+             json_object_get_double(v) > -9e18 && json_object_get_double(v) < 9e18) {
+        p = (long long)json_object_get_double(v); /* a whole number, then the bounds */
+    }
     else if (!to_validate_value(&tr->verr, loc, v, &number)) {
         return;
     }
     else {
-        p = json_object_is_type(v, json_type_double) ? (long long)json_object_get_double(v)
-                                                     : json_object_get_boolean(v);
+        p = json_object_get_boolean(v);
     }
     if (p > PRIORITY_LIMIT || p < -PRIORITY_LIMIT) {
         ctx = json_object_new_object();

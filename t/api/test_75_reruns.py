@@ -292,6 +292,15 @@ def test_body_validation(api, world):
          "msg": "Input should be a valid integer", "input": None},
         {"type": "greater_than_equal", "loc": ["body", "priority"],
          "msg": "Input should be greater than or equal to -1000000", "input": -1000001, "ctx": {"ge": -1000000}}]
+    for priority, error in ((3e9, "less_than_equal"), (-3e9, "greater_than_equal"),
+                            (99999999999, "less_than_equal"), ("99999999999", "less_than_equal"),
+                            (1.5, "int_from_float"), ("x", "int_parsing"), ([], "int_type")):
+        r = post({"test_execution_ids": [w.te_snap1], "priority": priority})
+        assert [(e["type"], e["input"]) for e in r.json()["detail"]] == [(error, priority)], priority
+    assert post({"test_execution_ids": [w.te_snap1], "priority": True}).json()[0]["priority"] == 1
+    assert post({"test_execution_ids": [w.te_snap1], "priority": " 7 "}).json()[0]["priority"] == 7
+    assert post({"test_execution_ids": [w.te_snap1], "priority": 6.0}).json()[0]["priority"] == 6
+    api.pg.psql("DELETE FROM test_execution_rerun_request")
     r = post({"test_execution_ids": "x"})
     assert r.json()["detail"] == [{"type": "set_type", "loc": ["body", "test_execution_ids"],
                                    "msg": "Input should be a valid set", "input": "x"}]
