@@ -1,19 +1,512 @@
-/* /v1/test-executions/reruns: rerun requests. */
-#include "to_handlers.h"
+/* POST, GET and DELETE /v1/test-executions/reruns: rerun requests.
+ *
+ * A rerun request names a group of executions (test plan, artefact build,
+ * environment), one request per group; it is answered with the latest
+ * execution of its group. Executions are selected by id, by filters on
+ * their results or by filters on themselves (any of them); the selection
+ * travels to PostgreSQL as one jsonb parameter:
+ *   {"ids": [...], "results": {...}, "executions": {...}, "priority": n}
+ * so a request costs a handful of statements whatever its size. */
+#include <httpd.h>
+#include <http_protocol.h>
 
-const to_sql_t to_sql_reruns[] = {{NULL, NULL}};
+#include <apr_hash.h>
+#include <apr_strings.h>
+
+#include "../json/to_json.h"
+#include "../model/to_enums.h"
+#include "to_handlers.h"
+#include "to_rerun_filters.h"
+#include "to_sql_json.h"
+
+/* clang-format off */
+
+/* A filter of the selection, given as jsonb expression F: unset, or the
+ * column's value among the listed ones. */
+#define IN_LIST(F, key, col)                                                                       \
+    " AND (" F "->'" key "' IS NULL"                                                               \
+    " OR " col " IN (SELECT jsonb_array_elements_text(" F "->'" key "')))"
+#define BOOL_IS(F, key, expr)                                                                      \
+    " AND (" F "->'" key "' IS NULL OR (" expr ") = (" F "->>'" key "')::boolean)"
+#define DATE_RANGE(F, col)                                                                         \
+    " AND (" F "->'from_date' IS NULL OR " col " >= (" F "->>'from_date')::timestamp)"             \
+    " AND (" F "->'until_date' IS NULL OR " col " <= (" F "->>'until_date')::timestamp)"
+/* ids or "any" / "none": whether rows of table t match key (column c). */
+#define IDS_OR_WORD(F, key, t, match, c)                                                           \
+    " AND (" F "->'" key "' IS NULL OR CASE " F "->>'" key "'"                                     \
+    " WHEN 'any' THEN EXISTS (SELECT 1 FROM " t " WHERE " match ")"                                \
+    " WHEN 'none' THEN NOT EXISTS (SELECT 1 FROM " t " WHERE " match ")"                           \
+    " ELSE EXISTS (SELECT 1 FROM " t " WHERE " match " AND " c " IN"                               \
+    " (SELECT k::int FROM jsonb_array_elements_text(" F "->'" key "') k)) END)"
+
+/* Executions of the same group as te. */
+#define SAME_GROUP(x, te)                                                                          \
+    x ".test_plan_id = " te ".test_plan_id"                                                        \
+    " AND " x ".artefact_build_id = " te ".artefact_build_id"                                      \
+    " AND " x ".environment_id = " te ".environment_id"
+
+/* Conditions both kinds of filters share, on test_execution te, its build
+ * b, artefact a and environment e. */
+#define SQL_SHARED_FILTERS(F)                                                                      \
+    IN_LIST(F, "families", "a.family::text")                                                       \
+    IN_LIST(F, "artefacts", "a.name")                                                              \
+    IN_LIST(F, "artefact_versions", "a.version")                                                   \
+    IN_LIST(F, "artefact_stages", "a.stage")                                                       \
+    IN_LIST(F, "artefact_tracks", "a.track")                                                       \
+    BOOL_IS(F, "artefact_is_archived", "a.archived")                                               \
+    IN_LIST(F, "environments", "e.name")                                                           \
+    IN_LIST(F, "test_execution_statuses", "te.status::text")                                       \
+    " AND (" F "->'execution_metadata' IS NULL OR NOT EXISTS (SELECT 1"                            \
+    " FROM jsonb_each(" F "->'execution_metadata') md(category, vals) WHERE NOT EXISTS (SELECT 1"  \
+    " FROM test_execution_metadata_association_table x JOIN test_execution_metadata m"             \
+    " ON m.id = x.test_execution_metadata_id WHERE x.test_execution_id = te.id"                    \
+    " AND m.category = md.category AND m.value IN (SELECT jsonb_array_elements_text(md.vals)))))"  \
+    IDS_OR_WORD(F, "reviewer_ids", "artefact_reviewers_association ra", "ra.artefact_id = a.id",   \
+                "ra.user_id")                                                                      \
+    BOOL_IS(F, "rerun_is_requested", "EXISTS (SELECT 1 FROM test_execution_rerun_request q"        \
+            " WHERE " SAME_GROUP("q", "te") ")")                                                   \
+    BOOL_IS(F, "execution_is_latest", "NOT EXISTS (SELECT 1 FROM test_execution n"                 \
+            " WHERE " SAME_GROUP("n", "te") " AND n.id > te.id)")
+
+#define SQL_JOIN_EXECUTION                                                                         \
+    " JOIN artefact_build b ON b.id = te.artefact_build_id"                                        \
+    " JOIN artefact a ON a.id = b.artefact_id"                                                     \
+    " JOIN environment e ON e.id = te.environment_id"
+
+#define F_EXECUTIONS "(SELECT j->'executions' FROM f)"
+#define F_RESULTS "(SELECT j->'results' FROM f)"
+
+/* Executions by id. */
+#define SQL_BY_IDS                                                                                 \
+    "SELECT te.id FROM test_execution te WHERE te.id IN"                                           \
+    " (SELECT x::int FROM jsonb_array_elements_text((SELECT j->'ids' FROM f)) x)"
+
+/* Executions by their own filters (TestExecutionRerunFilters). */
+#define SQL_BY_EXECUTIONS                                                                          \
+    "SELECT te.id FROM test_execution te" SQL_JOIN_EXECUTION                                       \
+    " WHERE " F_EXECUTIONS " IS NOT NULL"                                                          \
+    SQL_SHARED_FILTERS(F_EXECUTIONS)                                                               \
+    DATE_RANGE(F_EXECUTIONS, "te.updated_at")
+
+/* Executions with results that match (TestResultSearchFilters); offset and
+ * limit apply to those executions. */
+#define SQL_BY_RESULTS                                                                             \
+    "SELECT p.id FROM (SELECT DISTINCT r.test_execution_id AS id FROM test_result r"               \
+    " JOIN test_execution te ON te.id = r.test_execution_id" SQL_JOIN_EXECUTION                    \
+    " JOIN test_case c ON c.id = r.test_case_id"                                                   \
+    " WHERE " F_RESULTS " IS NOT NULL"                                                             \
+    SQL_SHARED_FILTERS(F_RESULTS)                                                                  \
+    IN_LIST(F_RESULTS, "test_cases", "c.name")                                                     \
+    IN_LIST(F_RESULTS, "template_ids", "c.template_id")                                            \
+    IN_LIST(F_RESULTS, "test_result_statuses", "r.status::text")                                   \
+    IDS_OR_WORD(F_RESULTS, "issues", "issue_test_result_attachment ia",                            \
+                "ia.test_result_id = r.id", "ia.issue_id")                                         \
+    DATE_RANGE(F_RESULTS, "r.created_at")                                                          \
+    " ORDER BY 1 OFFSET (SELECT (j->'results'->>'offset')::bigint FROM f)"                         \
+    " LIMIT (SELECT (j->'results'->>'limit')::bigint FROM f)) p"
+
+/* The executions a selection names, as CTEs f (the selection) and hit. */
+#define SQL_SELECTED                                                                               \
+    "WITH f AS (SELECT %s::jsonb AS j), hit AS (" SQL_BY_IDS " UNION " SQL_BY_EXECUTIONS           \
+    " UNION " SQL_BY_RESULTS ")"
+
+/* The groups of the selected executions, in the order of their keys, so
+ * that concurrent requests take their row locks in one order. */
+#define SQL_GROUPS                                                                                 \
+    "SELECT DISTINCT te.test_plan_id, te.artefact_build_id, te.environment_id"                     \
+    " FROM test_execution te WHERE te.id IN (SELECT id FROM hit) ORDER BY 1, 2, 3"
+
+/* One request per group: a given priority replaces the old one, an absent
+ * one leaves it (new requests get 0). */
+#define SQL_CREATE                                                                                 \
+    SQL_SELECTED " INSERT INTO test_execution_rerun_request (test_plan_id, artefact_build_id,"     \
+    " environment_id, priority, created_at, updated_at)"                                           \
+    " SELECT g.*, coalesce((SELECT (j->>'priority')::int FROM f), 0), now(), now()"                \
+    " FROM (" SQL_GROUPS ") g"                                                                     \
+    " ON CONFLICT ON CONSTRAINT uq_rerun_request_group DO UPDATE"                                  \
+    " SET priority = EXCLUDED.priority, updated_at = now()"                                        \
+    " WHERE (SELECT j->'priority' FROM f) IS NOT NULL"
+
+#define SQL_DELETE                                                                                 \
+    SQL_SELECTED " DELETE FROM test_execution_rerun_request rr"                                    \
+    " USING (" SQL_GROUPS ") g WHERE " SAME_GROUP("rr", "g")
+
+/* PendingRerun of request rr, answered with execution latest (the latest
+ * of its group), its build b and artefact a. */
+#define SQL_PENDING_JSON                                                                           \
+    "json_build_object('test_execution_id', latest.id, 'ci_link', latest.ci_link,"                 \
+    " 'family', a.family,"                                                                         \
+    " 'test_execution', " TO_SQL_EXECUTION_JSON("latest") ","                                      \
+    " 'artefact', " TO_SQL_ARTEFACT_JSON("a") ","                                                  \
+    " 'artefact_build', json_build_object('id', b.id, 'architecture', b.architecture,"             \
+    " 'revision', b.revision),"                                                                    \
+    " 'priority', rr.priority, 'created_at', " TO_SQL_TS("rr.created_at") ")"
+
+#define SQL_LATEST_OF_GROUP                                                                        \
+    " CROSS JOIN LATERAL (SELECT * FROM test_execution x WHERE " SAME_GROUP("x", "rr")             \
+    " ORDER BY x.created_at DESC, x.id DESC LIMIT 1) latest"                                       \
+    " JOIN artefact_build b ON b.id = rr.artefact_build_id"                                        \
+    " JOIN artefact a ON a.id = b.artefact_id"
+
+/* The requests of the given execution ids, in the order of the ids: how
+ * many there are, and their answer. */
+#define SQL_ANSWER                                                                                 \
+    "SELECT count(*), coalesce(json_agg(" SQL_PENDING_JSON " ORDER BY i.n), '[]'::json)"           \
+    " FROM jsonb_array_elements_text(%s::jsonb) WITH ORDINALITY AS i(id, n)"                       \
+    " JOIN test_execution te ON te.id = i.id::int"                                                 \
+    " JOIN test_execution_rerun_request rr ON " SAME_GROUP("rr", "te")                             \
+    SQL_LATEST_OF_GROUP
+
+/* Pending requests, highest priority first, then oldest; a request whose
+ * executions are all gone has nothing to rerun and is left out. */
+#define SQL_LIST                                                                                   \
+    "SELECT coalesce(json_agg(" SQL_PENDING_JSON " ORDER BY rr.priority DESC, rr.created_at,"      \
+    " rr.id), '[]'::json) FROM (SELECT rr.* FROM test_execution_rerun_request rr"                  \
+    " JOIN artefact_build b ON b.id = rr.artefact_build_id"                                        \
+    " JOIN artefact a ON a.id = b.artefact_id"                                                     \
+    " JOIN environment e ON e.id = rr.environment_id"                                              \
+    " WHERE (%s::familyname IS NULL OR a.family = %s::familyname)"                                 \
+    " AND (%s::text IS NULL OR e.name = %s::text)"                                                 \
+    " AND (%s::text IS NULL OR e.architecture = %s::text)"                                         \
+    " AND (%s::text IS NULL OR b.architecture = %s::text)"                                         \
+    " AND EXISTS (SELECT 1 FROM test_execution x WHERE " SAME_GROUP("x", "rr") ")"                 \
+    " ORDER BY rr.priority DESC, rr.created_at, rr.id LIMIT %s::bigint) rr" SQL_LATEST_OF_GROUP
+
+/* clang-format on */
+
+const to_sql_t to_sql_reruns[] = {{"reruns_create", SQL_CREATE},
+                                  {"reruns_delete", SQL_DELETE},
+                                  {"reruns_answer", SQL_ANSWER},
+                                  {"reruns_list", SQL_LIST},
+                                  {NULL, NULL}};
+
+#define PRIORITY_LIMIT 1000000
+
+typedef struct {
+    json_object *selection; /* the jsonb parameter */
+    json_object *ids;       /* distinct valid ids, ascending */
+    int nids;               /* distinct ids given */
+    int has_filters;
+    const char *empty_filters; /* the detail when a filters object selects nothing */
+} rerun_body_t;
+
+static int compare_ids(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* test_execution_ids: set[int]. The distinct ids go to the selection in
+ * ascending order (the order the answer lists them in). */
+static void read_ids(to_req_t *tr, json_object *loc, json_object *v, rerun_body_t *rb)
+{
+    static const to_field_t id = {"", TO_T_INT, 0, 0, NULL};
+    apr_hash_t *seen = apr_hash_make(tr->pool);
+    apr_array_header_t *ids = apr_array_make(tr->pool, 16, sizeof(int));
+    size_t i, n;
+    int k, ok = 1;
+
+    if (!json_object_is_type(v, json_type_array)) {
+        to_verr_add(&tr->verr, "set_type", loc, "Input should be a valid set", v, NULL);
+        return;
+    }
+    n = json_object_array_length(v);
+    for (i = 0; i < n; i++) {
+        json_object *x = json_object_array_get_idx(v, i);
+        int *value;
+
+        if (!to_validate_value(&tr->verr, to_loc_index(&tr->verr, loc, (int)i), x, &id)) {
+            ok = 0;
+            continue;
+        }
+        value = apr_palloc(tr->pool, sizeof(int));
+        *value = json_object_is_type(x, json_type_string)   ? atoi(json_object_get_string(x))
+                 : json_object_is_type(x, json_type_double) ? (int)json_object_get_double(x)
+                                                            : (int)json_object_get_int64(x);
+        if (!apr_hash_get(seen, value, sizeof(int))) {
+            apr_hash_set(seen, value, sizeof(int), value);
+            APR_ARRAY_PUSH(ids, int) = *value;
+        }
+    }
+    if (!ok) {
+        return;
+    }
+    qsort(ids->elts, (size_t)ids->nelts, sizeof(int), compare_ids);
+    for (k = 0; k < ids->nelts; k++) {
+        json_object_array_add(rb->ids, json_object_new_int(APR_ARRAY_IDX(ids, k, int)));
+    }
+    rb->nids = ids->nelts;
+}
+
+/* priority: int between -1,000,000 and 1,000,000, or null. */
+static void read_priority(to_req_t *tr, json_object *loc, json_object *v, rerun_body_t *rb)
+{
+    static const to_field_t number = {"", TO_T_INT, 0, 0, NULL};
+    long long p;
+    json_object *ctx;
+    int big = 0;
+
+    if (!v) {
+        return;
+    }
+    if (json_object_is_type(v, json_type_int)) {
+        p = json_object_get_int64(v);
+    }
+    else if (json_object_is_type(v, json_type_string)) {
+        const char *type;
+        int n;
+        if (!to_parse_int32(json_object_get_string(v), &n, &type)) {
+            if (!strcmp(type, "int_parsing")) {
+                to_validate_value(&tr->verr, loc, v, &number);
+                return;
+            }
+            big = !strcmp(type, "less_than_equal") ? 1 : -1;
+        }
+        p = big ? big * (PRIORITY_LIMIT + 1LL) : n;
+    }
+    else if (json_object_is_type(v, json_type_double) &&
+             json_object_get_double(v) == (double)(long long)json_object_get_double(v) &&
+             json_object_get_double(v) > -9e18 && json_object_get_double(v) < 9e18) {
+        p = (long long)json_object_get_double(v); /* a whole number, then the bounds */
+    }
+    else if (!to_validate_value(&tr->verr, loc, v, &number)) {
+        return;
+    }
+    else {
+        p = json_object_get_boolean(v);
+    }
+    if (p > PRIORITY_LIMIT || p < -PRIORITY_LIMIT) {
+        ctx = json_object_new_object();
+        json_object_object_add(ctx, p > 0 ? "le" : "ge",
+                               json_object_new_int(p > 0 ? PRIORITY_LIMIT : -PRIORITY_LIMIT));
+        to_verr_add(&tr->verr, p > 0 ? "less_than_equal" : "greater_than_equal", loc,
+                    p > 0 ? "Input should be less than or equal to 1000000"
+                          : "Input should be greater than or equal to -1000000",
+                    v, ctx);
+        return;
+    }
+    json_object_object_add(rb->selection, "priority", json_object_new_int((int)p));
+}
+
+/* One filters object of the body, under key in the selection. */
+static void read_filters(to_req_t *tr, json_object *bloc, json_object *body, const char *field,
+                         to_filters_kind_t kind, const char *key, rerun_body_t *rb)
+{
+    json_object *v = to_json_get(body, field, NULL), *filters;
+    int selects = 0;
+
+    if (!v) {
+        return;
+    }
+    filters = to_rerun_filters(&tr->verr, to_loc_key(&tr->verr, bloc, field), v, kind, &selects);
+    if (!filters) {
+        return;
+    }
+    rb->has_filters = 1;
+    if (!selects && !rb->empty_filters) {
+        rb->empty_filters =
+            apr_pstrcat(tr->pool, "At least one filter must be provided in ", field, NULL);
+    }
+    json_object_object_add(rb->selection, key, json_object_get(filters));
+}
+
+/* RerunRequest (with_priority) or DeleteReruns. Returns OK or a status. */
+static int read_body(to_req_t *tr, int with_priority, rerun_body_t *rb)
+{
+    json_object *body, *bloc = to_loc(&tr->verr, "body"), *v;
+    int rv, present;
+
+    memset(rb, 0, sizeof(*rb));
+    rb->selection = to_json_own(tr->pool, json_object_new_object());
+    rb->ids = json_object_new_array();
+    json_object_object_add(rb->selection, "ids", rb->ids);
+    if ((rv = to_read_body(tr, &body)) != OK || !body) {
+        return rv;
+    }
+    if (!json_object_is_type(body, json_type_object)) {
+        to_verr_add(&tr->verr, "model_attributes_type", bloc,
+                    "Input should be a valid dictionary or object to extract fields from", body,
+                    NULL);
+        return OK;
+    }
+    v = to_json_get(body, "test_execution_ids", &present);
+    if (present) {
+        read_ids(tr, to_loc_key(&tr->verr, bloc, "test_execution_ids"), v, rb);
+    }
+    read_filters(tr, bloc, body, "test_results_filters", TO_FILTERS_RESULTS, "results", rb);
+    read_filters(tr, bloc, body, "test_executions_filters", TO_FILTERS_EXECUTIONS, "executions",
+                 rb);
+    if (with_priority) {
+        read_priority(tr, to_loc_key(&tr->verr, bloc, "priority"),
+                      to_json_get(body, "priority", NULL), rb);
+    }
+    return OK;
+}
+
+/* Past the route's change_rerun: more than one id, or any filter, also
+ * needs change_rerun_bulk. */
+static int bulk_checked(to_req_t *tr, const rerun_body_t *rb)
+{
+    if (rb->nids > 1 || rb->has_filters) {
+        return to_check_named_permission(tr, "change_rerun_bulk");
+    }
+    return OK;
+}
+
+/* A boolean query value that passed validation: true or false. */
+static int is_true_word(const char *s)
+{
+    static const char *const yes[] = {"true", "1", "yes", "on", "t", "y", NULL};
+    int i;
+
+    for (i = 0; yes[i]; i++) {
+        if (!strcasecmp(s, yes[i])) {
+            return 1;
+        }
+    }
+    return 0;
+}
 
 int to_h_reruns_post(to_req_t *tr)
 {
-    return to_answer_not_built(tr);
-}
+    const char *silent_text = to_query(tr, "silent");
+    static const to_field_t silent_field = {"silent", TO_T_BOOL, 0, 0, NULL};
+    rerun_body_t rb;
+    int silent = 0, rv, found = 0;
+    const char *answer = NULL;
 
-int to_h_reruns_get(to_req_t *tr)
-{
-    return to_answer_not_built(tr);
+    if ((rv = read_body(tr, 1, &rb)) != OK) {
+        return rv;
+    }
+    if (silent_text) {
+        json_object *v = to_json_own(tr->pool, to_json_str(silent_text));
+        json_object *loc = to_loc_key(&tr->verr, to_loc(&tr->verr, "query"), "silent");
+        if (to_validate_value(&tr->verr, loc, v, &silent_field)) {
+            silent = is_true_word(silent_text);
+        }
+    }
+    /* upstream checks these permissions in the handler, after validation */
+    TO_VALID(tr);
+    TO_PERMITTED(tr);
+    if ((rv = bulk_checked(tr, &rb)) != OK) {
+        return rv;
+    }
+
+    if (!silent && rb.has_filters) {
+        return to_answer_detail(tr, HTTP_UNPROCESSABLE_ENTITY,
+                                "Creating rerun requests from filters must be done silently");
+    }
+    if (silent && rb.empty_filters) {
+        return to_answer_detail(tr, HTTP_UNPROCESSABLE_ENTITY, rb.empty_filters);
+    }
+    if (silent && !rb.nids && !rb.has_filters) {
+        return HTTP_OK; /* nothing selected */
+    }
+    if ((rv = to_db_begin(tr)) != OK ||
+        (rv = to_db_exec(tr, "reruns_create", NULL, to_json_text(tr->pool, rb.selection))) != OK) {
+        return rv;
+    }
+    if (!silent) {
+        apr_dbd_results_t *res;
+        apr_dbd_row_t *row = NULL;
+
+        if ((rv = to_db_select(tr, "reruns_answer", &res, to_json_text(tr->pool, rb.ids))) != OK) {
+            return rv;
+        }
+        while (to_db_next(tr, res, &row) == 0) {
+            found = atoi(to_db_col(tr, row, 0));
+            answer = to_db_col(tr, row, 1);
+        }
+        if (!found) {
+            return to_answer_detail(tr, HTTP_NOT_FOUND,
+                                    "Didn't find test executions with provided ids");
+        }
+    }
+    if ((rv = to_db_commit(tr)) != OK) {
+        return rv;
+    }
+    if (silent) {
+        return HTTP_OK;
+    }
+    /* 207 when some ids named no execution */
+    return to_answer_text(tr, found < rb.nids ? HTTP_MULTI_STATUS : HTTP_OK, answer,
+                          strlen(answer));
 }
 
 int to_h_reruns_delete(to_req_t *tr)
 {
-    return to_answer_not_built(tr);
+    rerun_body_t rb;
+    int rv;
+
+    if ((rv = read_body(tr, 0, &rb)) != OK) {
+        return rv;
+    }
+    /* upstream checks these permissions in the handler, after validation */
+    TO_VALID(tr);
+    TO_PERMITTED(tr);
+    if ((rv = bulk_checked(tr, &rb)) != OK) {
+        return rv;
+    }
+    if (rb.empty_filters) {
+        return to_answer_detail(tr, HTTP_UNPROCESSABLE_ENTITY, rb.empty_filters);
+    }
+    if (!rb.nids && !rb.has_filters) {
+        return HTTP_OK; /* nothing selected */
+    }
+    rv = to_db_exec(tr, "reruns_delete", NULL, to_json_text(tr->pool, rb.selection));
+    return rv != OK ? rv : HTTP_OK;
+}
+
+/* limit: int | None; a negative one is refused rather than failing in SQL. */
+static const char *read_limit(to_req_t *tr)
+{
+    const char *text = to_query(tr, "limit");
+    json_object *loc = to_loc_key(&tr->verr, to_loc(&tr->verr, "query"), "limit");
+    json_object *v, *ctx;
+    const char *type;
+    int n;
+
+    if (!text) {
+        return NULL;
+    }
+    v = to_json_own(tr->pool, to_json_str(text));
+    if (!to_parse_int32(text, &n, &type)) {
+        if (!strcmp(type, "less_than_equal")) {
+            return NULL; /* more than there can be: no limit */
+        }
+        if (!strcmp(type, "int_parsing")) {
+            to_verr_add(&tr->verr, type, loc,
+                        "Input should be a valid integer, unable to parse string as an integer", v,
+                        NULL);
+            return NULL;
+        }
+        n = -1;
+    }
+    if (n < 0) {
+        ctx = json_object_new_object();
+        json_object_object_add(ctx, "ge", json_object_new_int(0));
+        to_verr_add(&tr->verr, "greater_than_equal", loc,
+                    "Input should be greater than or equal to 0", v, ctx);
+        return NULL;
+    }
+    return apr_itoa(tr->pool, n);
+}
+
+int to_h_reruns_get(to_req_t *tr)
+{
+    const char *family = to_query(tr, "family");
+    const char *environment = to_query(tr, "environment");
+    const char *env_arch = to_query(tr, "environment_architecture");
+    const char *build_arch = to_query(tr, "build_architecture");
+    const char *limit;
+
+    /* errors in the order of the parameters: family, then limit */
+    if (family && to_enum_index(to_families, family) < 0) {
+        to_verr_enum(&tr->verr, to_loc_key(&tr->verr, to_loc(&tr->verr, "query"), "family"),
+                     to_json_own(tr->pool, to_json_str(family)), to_families);
+    }
+    limit = read_limit(tr);
+    TO_CHECKED(tr);
+    return to_answer_query(tr, "Not Found", "reruns_list", family, family, environment, environment,
+                           env_arch, env_arch, build_arch, build_arch, limit);
 }

@@ -251,6 +251,13 @@ int to_check_permission(to_req_t *tr)
         }
         return tr->app_id ? OK : to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
     }
+    return to_check_named_permission(tr, perm);
+}
+
+int to_check_named_permission(to_req_t *tr, const char *perm)
+{
+    int status;
+
     if (to_config_permission_ignored(tr->conf, perm)) {
         return OK;
     }

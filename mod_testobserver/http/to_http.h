@@ -75,6 +75,10 @@ int to_checked(to_req_t *tr);
 #define TO_VALID(tr) TO_RETURN_UNLESS_OK(to_check_valid(tr))
 #define TO_PERMITTED(tr) TO_RETURN_UNLESS_OK(to_check_permission(tr))
 
+/* A permission beyond the route's, for rules that depend on the request:
+ * OK, or 403 with the answer set. */
+int to_check_named_permission(to_req_t *tr, const char *perm);
+
 /* Answers. Each returns the status, for "return to_answer_...(...)". */
 int to_answer_json(to_req_t *tr, int status, json_object *obj);
 int to_answer_text(to_req_t *tr, int status, const char *json, apr_size_t len);

@@ -100,7 +100,7 @@ static const char *date_part(const char *s, to_datetime_t *dt)
 static int datetime_text(const char *s, size_t len, to_datetime_t *dt)
 {
     size_t p = 11;
-    int hour, minute, second = 0, micro = 0;
+    int hour, minute, second = 0, micro = 0, offset = 0;
 
     if (len < 16 || date_part(s, dt) || !strchr("Tt _", s[10]) || s[10] == '\0') {
         return 0;
@@ -137,16 +137,18 @@ static int datetime_text(const char *s, size_t len, to_datetime_t *dt)
         return 0;
     }
     if (p < len) {
-        int oh, om;
+        int oh, om, sign = 1;
 
         if (s[p] == 'Z' || s[p] == 'z') {
             p++;
         }
         else {
             if (s[p] == '+' || s[p] == '-') {
+                sign = s[p] == '-' ? -1 : 1;
                 p++;
             }
             else if (len - p >= 3 && !memcmp(s + p, "\xe2\x88\x92", 3)) { /* U+2212 minus */
+                sign = -1;
                 p += 3;
             }
             else {
@@ -163,6 +165,7 @@ static int datetime_text(const char *s, size_t len, to_datetime_t *dt)
                 return 0;
             }
             p += 2;
+            offset = sign * (oh * 60 + om);
         }
     }
     if (p != len) {
@@ -172,6 +175,7 @@ static int datetime_text(const char *s, size_t len, to_datetime_t *dt)
     dt->minute = minute;
     dt->second = second;
     dt->microsecond = micro;
+    dt->offset_minutes = offset;
     return 1;
 }
 
@@ -395,6 +399,41 @@ const char *to_datetime_text(apr_pool_t *pool, const to_datetime_t *dt)
 {
     return apr_psprintf(pool, "%04d-%02d-%02dT%02d:%02d:%02d.%06d", dt->year, dt->month, dt->day,
                         dt->hour, dt->minute, dt->second, dt->microsecond);
+}
+
+/* Days from 1970-01-01 of a proleptic Gregorian date. */
+static int64_t days_of(int64_t year, int month, int day)
+{
+    int64_t era, yoe, doy, doe;
+
+    year -= month <= 2;
+    era = (year >= 0 ? year : year - 399) / 400;
+    yoe = year - era * 400;
+    doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+const char *to_datetime_utc_text(apr_pool_t *pool, const to_datetime_t *dt)
+{
+    to_datetime_t utc = *dt;
+    int64_t minutes;
+
+    if (dt->offset_minutes) {
+        minutes = days_of(dt->year, dt->month, dt->day) * 1440 + (int64_t)dt->hour * 60 +
+                  dt->minute - dt->offset_minutes;
+        civil_date(minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440), &utc);
+        minutes -= days_of(utc.year, utc.month, utc.day) * 1440;
+        utc.hour = (int)(minutes / 60);
+        utc.minute = (int)(minutes % 60);
+        if (utc.year < 1) {
+            return "0001-01-01T00:00:00.000000";
+        }
+        if (utc.year > 9999) {
+            return "9999-12-31T23:59:59.999999";
+        }
+    }
+    return to_datetime_text(pool, &utc);
 }
 
 int to_validate_datetime(to_verr_t *e, json_object *loc, json_object *v, to_datetime_t *out)

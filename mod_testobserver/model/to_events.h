@@ -11,10 +11,12 @@
 
 #include "to_validate.h"
 
-/* A naive timestamp: the wall-clock time the client wrote. */
+/* A naive timestamp: the wall-clock time the client wrote, and the UTC
+ * offset written with it (minutes east; 0 when none was). */
 typedef struct {
     int year, month, day;
     int hour, minute, second, microsecond;
+    int offset_minutes;
 } to_datetime_t;
 
 /* Reads v as pydantic (lax mode) reads a datetime: an RFC 3339 date-time
@@ -28,6 +30,10 @@ const char *to_datetime_read(json_object *v, to_datetime_t *out, const char **er
 
 /* "YYYY-MM-DDTHH:MM:SS.ffffff", which PostgreSQL reads as a timestamp. */
 const char *to_datetime_text(apr_pool_t *pool, const to_datetime_t *dt);
+
+/* The same moment in UTC (the offset applied), in the same form: what a
+ * naive UTC column is compared with. Clamped to years 1 to 9999. */
+const char *to_datetime_utc_text(apr_pool_t *pool, const to_datetime_t *dt);
 
 /* Validates a datetime field, adding pydantic's error at loc. Returns 1
  * with *out set when v is acceptable. */

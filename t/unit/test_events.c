@@ -252,10 +252,51 @@ static void test_validate_datetime(void **state)
 
 static void test_datetime_text(void **state)
 {
-    to_datetime_t dt = {1, 2, 3, 4, 5, 6, 7};
+    to_datetime_t dt = {1, 2, 3, 4, 5, 6, 7, 0};
 
     (void)state;
     assert_string_equal(to_datetime_text(pool, &dt), "0001-02-03T04:05:06.000007");
+}
+
+/* The offset is kept apart; the UTC text applies it, across days, months
+ * and years, and clamps to the years a datetime has. */
+static void test_datetime_utc_text(void **state)
+{
+    static const struct {
+        const char *json, *text, *utc;
+        int offset;
+    } cases[] = {
+        {"\"2030-01-02T10:00:00\"", "2030-01-02T10:00:00.000000", "2030-01-02T10:00:00.000000", 0},
+        {"\"2030-01-02T10:00:00Z\"", "2030-01-02T10:00:00.000000", "2030-01-02T10:00:00.000000", 0},
+        {"\"2030-01-02T10:00:00.5+05:30\"", "2030-01-02T10:00:00.500000",
+         "2030-01-02T04:30:00.500000", 330},
+        {"\"2030-01-01T01:00:00+0200\"", "2030-01-01T01:00:00.000000", "2029-12-31T23:00:00.000000",
+         120},
+        {"\"2024-02-28T23:30:00-01:00\"", "2024-02-28T23:30:00.000000",
+         "2024-02-29T00:30:00.000000", -60},
+        {"\"2030-01-02T10:00:00\xe2\x88\x92"
+         "01:00\"",
+         "2030-01-02T10:00:00.000000", "2030-01-02T11:00:00.000000", -60},
+        {"\"0001-01-01T00:00:00+01:00\"", "0001-01-01T00:00:00.000000",
+         "0001-01-01T00:00:00.000000", 60},
+        {"\"9999-12-31T23:59:59-01:00\"", "9999-12-31T23:59:59.000000",
+         "9999-12-31T23:59:59.999999", -60},
+        {"1700000000", "2023-11-14T22:13:20.000000", "2023-11-14T22:13:20.000000", 0},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        to_datetime_t dt;
+        const char *error;
+
+        if (to_datetime_read(parse(cases[i].json), &dt, &error)) {
+            fail_msg("%s: %s", cases[i].json, error);
+        }
+        assert_int_equal(dt.offset_minutes, cases[i].offset);
+        assert_string_equal(to_datetime_text(pool, &dt), cases[i].text);
+        assert_string_equal(to_datetime_utc_text(pool, &dt), cases[i].utc);
+    }
 }
 
 /* A string with a NUL inside is not a timestamp, whatever follows it. */
@@ -354,9 +395,13 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_datetime_vectors), cmocka_unit_test(test_validate_datetime),
-        cmocka_unit_test(test_datetime_text),    cmocka_unit_test(test_datetime_embedded_nul),
-        cmocka_unit_test(test_summary),          cmocka_unit_test(test_status),
+        cmocka_unit_test(test_datetime_vectors),
+        cmocka_unit_test(test_validate_datetime),
+        cmocka_unit_test(test_datetime_text),
+        cmocka_unit_test(test_datetime_utc_text),
+        cmocka_unit_test(test_datetime_embedded_nul),
+        cmocka_unit_test(test_summary),
+        cmocka_unit_test(test_status),
     };
 
     return cmocka_run_group_tests_name("to_events", tests, setup, teardown);
