@@ -99,6 +99,81 @@ int to_h_openapi(to_req_t *tr);
 int to_h_docs(to_req_t *tr);
 extern const to_sql_t to_sql_docs[];
 
+/* to_issues.c: GET/PUT /v1/issues and GET/PATCH /v1/issues/{issue_id}. */
+int to_h_issues_get(to_req_t *tr);
+int to_h_issues_put(to_req_t *tr);
+int to_h_issue_get(to_req_t *tr);
+int to_h_issue_patch(to_req_t *tr);
+extern const to_sql_t to_sql_issues[];
+
+/* to_attachments.c: POST /v1/issues/{issue_id}/attach and /detach. */
+int to_h_issue_attach(to_req_t *tr);
+int to_h_issue_detach(to_req_t *tr);
+extern const to_sql_t to_sql_attachments[];
+
+/* to_attachment_rules.c: /v1/issues/{issue_id}/attachment-rules. */
+int to_h_rule_post(to_req_t *tr);
+int to_h_rule_patch(to_req_t *tr);
+int to_h_rule_delete(to_req_t *tr);
+extern const to_sql_t to_sql_attachment_rules[];
+
+/* to_auth_saml.c: /v1/auth/saml: sign-in through mod_auth_mellon. */
+int to_h_saml_login(to_req_t *tr);
+int to_h_saml_logout(to_req_t *tr);
+int to_h_saml_acs(to_req_t *tr);
+int to_h_saml_sls_get(to_req_t *tr);
+int to_h_saml_sls_post(to_req_t *tr);
+extern const to_sql_t to_sql_auth_saml[];
+
+/* to_users.c: /v1/users: users. */
+int to_h_users_me(to_req_t *tr);
+int to_h_users_get(to_req_t *tr);
+int to_h_user_get(to_req_t *tr);
+int to_h_user_delete(to_req_t *tr);
+int to_h_user_patch(to_req_t *tr);
+extern const to_sql_t to_sql_users[];
+
+/* to_teams.c: /v1/teams: teams and their members. */
+int to_h_teams_get(to_req_t *tr);
+int to_h_teams_post(to_req_t *tr);
+int to_h_team_get(to_req_t *tr);
+int to_h_team_patch(to_req_t *tr);
+int to_h_team_member_add(to_req_t *tr);
+int to_h_team_member_remove(to_req_t *tr);
+extern const to_sql_t to_sql_teams[];
+
+/* to_permissions.c: GET /v1/permissions. */
+int to_h_permissions_get(to_req_t *tr);
+extern const to_sql_t to_sql_permissions[];
+
+/* to_applications.c: /v1/applications: API keys. */
+int to_h_apps_get(to_req_t *tr);
+int to_h_apps_post(to_req_t *tr);
+int to_h_app_me_rotate(to_req_t *tr);
+int to_h_app_rotate(to_req_t *tr);
+int to_h_app_me(to_req_t *tr);
+int to_h_app_get(to_req_t *tr);
+int to_h_app_delete(to_req_t *tr);
+int to_h_app_patch(to_req_t *tr);
+extern const to_sql_t to_sql_applications[];
+
+/* to_notifications.c: /v1/users/.../notifications. */
+int to_h_notes_me(to_req_t *tr);
+int to_h_notes_me_count(to_req_t *tr);
+int to_h_note_me_dismiss(to_req_t *tr);
+int to_h_notes_user(to_req_t *tr);
+int to_h_notes_user_count(to_req_t *tr);
+int to_h_note_user_dismiss(to_req_t *tr);
+extern const to_sql_t to_sql_notifications[];
+
+/* to_matching_rules.c: /v1/artefact-matching-rules. */
+int to_h_amr_post(to_req_t *tr);
+int to_h_amr_list(to_req_t *tr);
+int to_h_amr_get(to_req_t *tr);
+int to_h_amr_patch(to_req_t *tr);
+int to_h_amr_delete(to_req_t *tr);
+extern const to_sql_t to_sql_matching_rules[];
+
 /* The answer of an operation that is routed but not built yet: 501. */
 int to_answer_not_built(to_req_t *tr);
 
