@@ -22,14 +22,7 @@ const char *to_dash_search(to_req_t *tr);
  * does not read as a boolean adds its error. */
 const char *to_dash_query_bool(to_req_t *tr, const char *name);
 
-/* A JSON null body for a required model: FastAPI's "missing" error. */
-void to_dash_body_required(to_req_t *tr, json_object *body);
-
 /* 1 when the host of an http(s) URL is one an issue may live on. */
-int to_dash_issue_host_ok(const char *url);
-
-/* The URL as pydantic's HttpUrl writes it back: scheme and host in lower
- * case, no default port, "/" for an empty path. */
-const char *to_dash_normal_url(apr_pool_t *pool, const char *url);
+int to_dash_issue_host_ok(apr_pool_t *pool, const char *url);
 
 #endif

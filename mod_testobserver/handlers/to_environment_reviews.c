@@ -235,7 +235,6 @@ int to_h_env_reviews_patch(to_req_t *tr)
     if ((rv = to_read_body(tr, &body)) != OK) {
         return rv;
     }
-    to_dash_body_required(tr, body);
     if (body && !json_object_is_type(body, json_type_array)) {
         to_verr_add(&tr->verr, "list_type", bloc, "Input should be a valid list", body, NULL);
     }
@@ -278,7 +277,6 @@ int to_h_env_review_patch(to_req_t *tr)
     if ((rv = to_read_body(tr, &body)) != OK) {
         return rv;
     }
-    to_dash_body_required(tr, body);
     if (body) {
         check_patch(tr, to_loc(&tr->verr, "body"), body, row, &ignored);
     }

@@ -108,7 +108,6 @@ static int read_issue(to_req_t *tr, issue_t *issue)
     if ((rv = to_read_body(tr, &body)) != OK) {
         return rv;
     }
-    to_dash_body_required(tr, body);
     if (!body) {
         return OK;
     }
@@ -124,11 +123,11 @@ static int read_issue(to_req_t *tr, issue_t *issue)
     if (!issue->url && !strcmp(issue->confirmed, "true")) {
         to_verr_value_error(&tr->verr, bloc, "A URL is required if the issue is confirmed", body);
     }
-    else if (issue->url && !to_dash_issue_host_ok(issue->url)) {
+    else if (issue->url && !to_dash_issue_host_ok(tr->pool, issue->url)) {
         to_verr_value_error(&tr->verr, bloc, HOSTS_ERROR, body);
     }
     else if (issue->url) {
-        issue->url = to_dash_normal_url(tr->pool, issue->url);
+        issue->url = to_normal_http_url(tr->pool, issue->url);
     }
     return OK;
 }

@@ -116,14 +116,13 @@ static int read_issue(to_req_t *tr, issue_t *issue)
     if ((rv = to_read_body(tr, &body)) != OK) {
         return rv;
     }
-    to_dash_body_required(tr, body);
     if (!body) {
         return OK;
     }
     to_validate_object(&tr->verr, bloc, body, issue_fields, NISSUE_FIELDS, &obj);
     issue->url = to_obj_str(&obj, "url", NULL);
     /* the url's own check belongs to the field */
-    if (issue->url && !to_dash_issue_host_ok(issue->url)) {
+    if (issue->url && !to_dash_issue_host_ok(tr->pool, issue->url)) {
         to_verr_value_error(&tr->verr, to_loc_key(&tr->verr, bloc, "url"), HOSTS_ERROR,
                             to_obj_get(&obj, "url"));
         return OK;
@@ -134,7 +133,7 @@ static int read_issue(to_req_t *tr, issue_t *issue)
     issue->template_id = to_obj_str(&obj, "template_id", "");
     issue->case_name = to_obj_str(&obj, "case_name", "");
     issue->description = to_obj_str(&obj, "description", NULL);
-    issue->url = to_dash_normal_url(tr->pool, issue->url);
+    issue->url = to_normal_http_url(tr->pool, issue->url);
     if (!*issue->template_id && !*issue->case_name) {
         to_verr_value_error(&tr->verr, bloc, "Either case_name or template_id is required", body);
     }

@@ -292,6 +292,7 @@ static int check_bool(to_verr_t *e, json_object *loc, json_object *v)
 typedef struct {
     char text[2100];
     size_t scheme_len;
+    size_t auth; /* user information, up to the host */
     size_t host, host_len;
     size_t port, port_len; /* digits after ':' */
     size_t rest;           /* path, query and fragment */
@@ -347,7 +348,8 @@ static const char *url_parse(const char *url, url_parts_t *u, const char **type)
     }
     for (i++; u->text[i] == '/' || u->text[i] == '\\'; i++) {
     }
-    /* user info is dropped from the host part */
+    /* user information ends at the last '@' before the host */
+    u->auth = i;
     u->host = i;
     u->rest = i + strcspn(u->text + i, "/\\?#");
     for (p = u->text + u->host; p < u->text + u->rest; p++) {
@@ -379,6 +381,23 @@ static const char *url_parse(const char *url, url_parts_t *u, const char **type)
         }
     }
     return NULL;
+}
+
+const char *to_url_host(apr_pool_t *pool, const char *url)
+{
+    url_parts_t u;
+    const char *type;
+    char *host;
+    size_t i;
+
+    if (url_parse(url, &u, &type)) {
+        return NULL;
+    }
+    host = apr_pstrmemdup(pool, u.text + u.host, u.host_len);
+    for (i = 0; host[i]; i++) {
+        host[i] = (char)apr_tolower(host[i]);
+    }
+    return host;
 }
 
 const char *to_check_http_url(const char *url, const char **type)
@@ -501,7 +520,8 @@ const char *to_normal_http_url(apr_pool_t *pool, const char *url)
         end = percent_encode(end, fragment, strlen(fragment), "\"<>`");
         *end = '\0';
     }
-    return apr_pstrcat(pool, scheme, "://", host, port, out, NULL);
+    return apr_pstrcat(pool, scheme, "://", apr_pstrmemdup(pool, u.text + u.auth, u.host - u.auth),
+                       host, port, out, NULL);
 }
 
 /* PostgreSQL cannot store U+0000 in text, and C strings end there. */

@@ -94,6 +94,9 @@ void to_verr_enum(to_verr_t *e, json_object *loc, json_object *input, const char
  * *type and returns the message. */
 const char *to_check_http_url(const char *url, const char **type);
 
+/* The host of a valid http(s) URL, in lower case; NULL for an invalid URL. */
+const char *to_url_host(apr_pool_t *pool, const char *url);
+
 /* The normal form pydantic gives an HttpUrl (a bare host gets "/"). */
 const char *to_normal_http_url(apr_pool_t *pool, const char *url);
 
