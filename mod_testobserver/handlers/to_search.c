@@ -1,22 +1,22 @@
 /* GET /v1/test-executions and GET /v1/test-results: searches.
  *
  * Each search is one statement: the count and the page are two scalar
- * subqueries of one SELECT, planned apart, so the page stops at LIMIT
- * (newest first: test_result_created_at_ix read backwards; executions have
- * no index on created_at and are sorted top-N) while the count reads every
- * match. The answer's JSON is built in PostgreSQL for the page's rows only.
+ * subqueries of one SELECT, planned apart, so the page stops at its LIMIT
+ * (results newest first: test_result_created_at_ix read backwards;
+ * executions have no index on created_at and are sorted top-N) while the
+ * count reads every match. The answer's JSON is built for the page only.
  *
- * Plans: the filters (handlers/to_sql_filters.h) are optional parameters
- * that fold away in custom plans. PostgreSQL plans the first five
- * executions of a prepared statement with the values; from the sixth it
- * compares a generic plan's estimated cost with the custom plans' average
- * and keeps custom plans while the generic one does not look cheaper. With
- * a few thousand rows, EXPLAIN of the generic plan of these statements
- * (plan_cache_mode = force_generic_plan) estimates it well above the custom
- * ones, since each "(NULL IS NULL OR ...)" stays an unindexable filter in
- * it, so custom plans are kept. Deployments that want to rule the generic
- * plan out entirely can set plan_cache_mode = force_custom_plan for the
- * API's database role (ALTER ROLE ... SET), or with DBDInitSQL. */
+ * Plans. The filters (handlers/to_sql_filters.h) are optional values that
+ * fold away only in custom plans, made with the values. PostgreSQL makes
+ * custom plans for the first five executions of a prepared statement, then
+ * switches to a generic one if it looks cheaper; in a generic plan every
+ * "(value IS NULL OR ...)" stays, no index serves it, and searches were 10
+ * to 60 times slower in our measures (1M results). These statements' generic
+ * plans are estimated far costlier than their custom ones, so PostgreSQL
+ * keeps custom plans, but that rests on estimates: the httpd configurations
+ * set plan_cache_mode = force_custom_plan (and jit = off: some filters'
+ * estimates reach millions and JIT compiling these large statements took
+ * seconds) for every connection with DBDInitSQL. Planning costs a few ms. */
 #include <httpd.h>
 #include <http_protocol.h>
 

@@ -396,6 +396,20 @@ int to_parse_datetime(apr_pool_t *pool, const char *s, const char **out, const c
     return 1;
 }
 
+apr_int64_t to_datetime_usec(const char *normalised)
+{
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, us = 0;
+
+    digits_at(normalised, 0, 4, &y);
+    digits_at(normalised, 5, 2, &mo);
+    digits_at(normalised, 8, 2, &d);
+    digits_at(normalised, 11, 2, &h);
+    digits_at(normalised, 14, 2, &mi);
+    digits_at(normalised, 17, 2, &sec);
+    digits_at(normalised, 20, 6, &us);
+    return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000000 + us;
+}
+
 /* ---------------------------------------------------------------------- */
 /* base64 and UTF-8 as Python has them                                    */
 
@@ -699,8 +713,12 @@ static void compute_params(to_filters_t *f)
     p[TO_FP_ISSUES_NONE] = sql_bool(f->issues.mode == TO_SEL_NONE);
     p[TO_FP_ISSUE_IDS] = f->issues.mode == TO_SEL_LIST ? to_pg_array(pool, f->issues.items) : NULL;
 
-    p[TO_FP_FROM] = f->from_date;
-    p[TO_FP_UNTIL] = f->until_date;
+    p[TO_FP_FROM] = f->from_date
+                        ? apr_psprintf(pool, "%" APR_INT64_T_FMT, to_datetime_usec(f->from_date))
+                        : NULL;
+    p[TO_FP_UNTIL] = f->until_date
+                         ? apr_psprintf(pool, "%" APR_INT64_T_FMT, to_datetime_usec(f->until_date))
+                         : NULL;
     p[TO_FP_NOTHING] = sql_bool(f->nothing);
     p[TO_FP_LIMIT] = f->has_limit ? apr_psprintf(pool, "%" APR_INT64_T_FMT, f->limit) : NULL;
     p[TO_FP_OFFSET] = f->has_offset ? apr_psprintf(pool, "%" APR_INT64_T_FMT, f->offset) : NULL;

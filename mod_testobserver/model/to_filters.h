@@ -33,7 +33,8 @@ typedef struct {
 
 /* The slots of p[]: every value the filter SQL binds, as text (NULL binds
  * SQL NULL). Lists are PostgreSQL array literals, booleans "true"/"false",
- * dates naive timestamps (UTC when an offset was given), metadata JSON. */
+ * dates microseconds since 1970-01-01 00:00 (naive; UTC when an offset was
+ * given), metadata JSON. */
 enum {
     /* artefact of the execution's build */
     TO_FP_SKIP_ARTEFACT, /* "true": no artefact filter at all */
@@ -143,6 +144,9 @@ int to_pyint_value(int neg, const char *digits, apr_int64_t min, apr_int64_t max
  * are set. */
 int to_parse_datetime(apr_pool_t *pool, const char *s, const char **out, const char **err_type,
                       const char **err);
+
+/* Microseconds since 1970-01-01 of a timestamp to_parse_datetime wrote. */
+apr_int64_t to_datetime_usec(const char *normalised);
 
 /* base64.b64decode(s) of Python (characters outside the alphabet skipped,
  * padding checked). Returns 1 with *out (NUL-terminated) and *len. */

@@ -168,6 +168,12 @@ static void test_datetime(void **state)
         }
         expect_str(ok[i].in, out, ok[i].out);
     }
+    /* what the SQL binds: microseconds since 1970 */
+    assert_true(to_datetime_usec("1970-01-01 00:00:00.000000") == 0);
+    assert_true(to_datetime_usec("2023-11-14 22:13:20.500000") == 1700000000500000LL);
+    assert_true(to_datetime_usec("1969-12-31 23:59:59.999999") == -1);
+    assert_true(to_datetime_usec("0001-01-01 00:00:00.000000") == -62135596800000000LL);
+    assert_true(to_datetime_usec("9999-12-31 23:59:59.999999") == 253402300799999999LL);
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         if (to_parse_datetime(pool, bad[i].in, &out, &type, &err)) {
             fail_msg("\"%s\" accepted as %s", bad[i].in, out);
@@ -347,8 +353,9 @@ static void test_query_values(void **state)
     expect_str("rerun no", f->p[TO_FP_RERUN_NO], "true");
     expect_str("latest yes", f->p[TO_FP_LATEST_YES], "true");
     expect_str("latest no", f->p[TO_FP_LATEST_NO], "false");
-    expect_str("from", f->p[TO_FP_FROM], "2000-01-01 00:00:00.000000");
-    expect_str("until", f->p[TO_FP_UNTIL], "2100-01-01 00:00:00.000000");
+    expect_str("from", f->from_date, "2000-01-01 00:00:00.000000");
+    expect_str("from", f->p[TO_FP_FROM], "946684800000000");
+    expect_str("until", f->p[TO_FP_UNTIL], "4102444800000000");
     expect_str("limit", f->p[TO_FP_LIMIT], "5");
     expect_str("offset", f->p[TO_FP_OFFSET], "10");
     expect_str("skip artefact", f->p[TO_FP_SKIP_ARTEFACT], "false");
@@ -585,7 +592,7 @@ static void test_json_values(void **state)
     expect_str("metadata", f->p[TO_FP_METADATA], "{\"c\":[\"v1\",\"v2\"]}");
     expect_str("limit", f->p[TO_FP_LIMIT], "3");
     expect_str("offset", f->p[TO_FP_OFFSET], "2");
-    expect_str("from", f->p[TO_FP_FROM], "2023-11-14 22:13:20.000000");
+    expect_str("from", f->p[TO_FP_FROM], "1700000000000000");
     expect_str("archived", f->p[TO_FP_ARCHIVED], "true");
     assert_true(to_filters_has_filters(f));
 
