@@ -103,4 +103,57 @@
                                                                "ra.user_id WHERE ra.artefact_id "  \
                                                                "= " a ".id LIMIT 1))"
 
+/* Upstream's url of issue i, rebuilt from its source, project and key. */
+#define TO_SQL_ISSUE_URL(i)                                                                        \
+    "CASE " i ".source WHEN 'GITHUB' THEN 'https://github.com/' || " i                             \
+    ".project || '/issues/' || " i                                                                 \
+    ".key WHEN 'JIRA' THEN 'https://warthogs.atlassian.net/browse/' || " i ".project || '-' || " i \
+    ".key ELSE 'https://bugs.launchpad.net/' || " i ".project || '/+bug/' || " i ".key END"
+
+/* MinimalIssueResponse of issue i (test_executions_count is always 0). The
+ * enums are stored by name, answered by value. */
+#define TO_SQL_MINIMAL_ISSUE_JSON(i)                                                               \
+    "json_build_object('id', " i ".id, 'source', lower(" i ".source::text),"                       \
+    " 'project', " i ".project, 'key', " i ".key, 'title', " i ".title,"                           \
+    " 'status', lower(" i ".status::text),"                                                        \
+    " 'url', " TO_SQL_ISSUE_URL(i) ", 'labels', " i ".labels, 'test_executions_count', 0)"
+
+/* MinimalIssueTestResultAttachmentRuleResponse of rule ar. */
+#define TO_SQL_MINIMAL_RULE_JSON(ar)                                                               \
+    "json_build_object('id', " ar ".id, 'enabled', " ar ".enabled, 'families', " ar ".families,"   \
+    " 'artefacts', " ar ".artefacts, 'artefact_versions', " ar ".artefact_versions,"               \
+    " 'artefact_stages', " ar ".artefact_stages, 'artefact_tracks', " ar ".artefact_tracks,"       \
+    " 'environment_names', " ar ".environment_names, 'test_case_names', " ar ".test_case_names,"   \
+    " 'template_ids', " ar ".template_ids, 'test_result_statuses', " ar ".test_result_statuses,"   \
+    " 'execution_metadata', coalesce((SELECT json_object_agg(s.category, s.vals ORDER BY"          \
+    " s.first) FROM (SELECT m.category, json_agg(m.value ORDER BY m.id) AS vals,"                  \
+    " min(m.id) AS first FROM issue_test_result_attachment_rule_execution_metadata m"              \
+    " WHERE m.attachment_rule_id = " ar ".id GROUP BY m.category) s), '{}'::json))"
+
+/* The issue and the rule of attachment ia (aliases for the next macro). */
+#define TO_SQL_ATTACHED_ISSUE_ TO_SQL_MINIMAL_ISSUE_JSON("i")
+#define TO_SQL_ATTACHED_RULE_ TO_SQL_MINIMAL_RULE_JSON("ar")
+
+/* The issues attached to result r: [{issue, attachment_rule}, ...]. */
+#define TO_SQL_RESULT_ISSUES_JSON(r)                                                               \
+    "coalesce((SELECT json_agg(json_build_object('issue', " TO_SQL_ATTACHED_ISSUE_ ","             \
+    " 'attachment_rule', (SELECT " TO_SQL_ATTACHED_RULE_ " FROM issue_test_result_attachment_rule" \
+    " ar WHERE ar.id = ia.attachment_rule_id)) ORDER BY ia.id)"                                    \
+    " FROM issue_test_result_attachment ia JOIN issue i ON i.id = ia.issue_id"                     \
+    " WHERE ia.test_result_id = " r ".id), '[]'::json)"
+
+/* TestResultResponse of result r of test case c, without previous results
+ * (as the searches answer it). */
+#define TO_SQL_SEARCH_RESULT_JSON(r, c)                                                            \
+    "json_build_object('id', " r ".id, 'name', " c ".name, 'created_at', " TO_SQL_TS(              \
+        r ".created_at") ", 'category', " c ".category, 'template_id', " c ".template_id,"         \
+                         " 'status', " r ".status, 'comment', " r ".comment, 'io_log', " r         \
+                         ".io_log, 'previous_results', '[]'::json,"                                \
+                         " 'issues', " TO_SQL_RESULT_ISSUES_JSON(r) ")"
+
+/* ArtefactBuildMinimalResponse of build b. */
+#define TO_SQL_BUILD_MINIMAL_JSON(b)                                                               \
+    "json_build_object('id', " b ".id, 'architecture', " b ".architecture, 'revision', " b         \
+    ".revision)"
+
 #endif
