@@ -102,9 +102,9 @@ int to_pyint_value(int neg, const char *digits, apr_int64_t min, apr_int64_t max
 #define DATE_EXTRA "unexpected extra characters at the end of the input"
 #define TS_AFTER "dates after 9999 are not supported as unix timestamps"
 #define TS_BEFORE "dates before 0000 are not supported as unix timestamps"
-#define SECONDS_MAX 253402300799LL   /* 9999-12-31T23:59:59 */
-#define SECONDS_YEAR0 -62167219200LL /* 0000-01-01T00:00:00 */
-#define SECONDS_YEAR1 -62135596800LL /* 0001-01-01T00:00:00 */
+#define SECONDS_MAX 253402300799LL     /* 9999-12-31T23:59:59 */
+#define SECONDS_YEAR0 (-62167219200LL) /* 0000-01-01T00:00:00 */
+#define SECONDS_YEAR1 (-62135596800LL) /* 0001-01-01T00:00:00 */
 
 typedef struct {
     int year, month, day, hour, minute, second, micro;
@@ -350,27 +350,26 @@ int to_parse_datetime(apr_pool_t *pool, const char *s, const char **out, const c
 
     memset(&dt, 0, sizeof(dt));
     derr = date_part(s, n, &dt);
-    if (!derr && n > 10 && strchr("Tt _", s[10]) && time_part(s + 11, &dt)) {
-        /* a date and a time */
-    }
-    else if (memset(&dt, 0, sizeof(dt)), (ts = timestamp(s, &dt, err)) == 1) {
-        /* a Unix timestamp */
-    }
-    else {
-        /* pydantic then reads a bare date, and words the error as the
-         * date's parser does */
+    if (derr || n <= 10 || !strchr("Tt _", s[10]) || !time_part(s + 11, &dt)) {
+        /* not a date and a time: a Unix timestamp, else a bare date */
         memset(&dt, 0, sizeof(dt));
-        derr = date_part(s, n, &dt);
-        if (!derr && n > 10) {
-            derr = DATE_EXTRA;
-        }
-        if (derr && ts == -1 && int64_text(s)) {
-            derr = *err;
-        }
-        if (derr) {
-            *err_type = "datetime_from_date_parsing";
-            *err = derr;
-            return 0;
+        ts = timestamp(s, &dt, err);
+        if (ts != 1) {
+            /* pydantic then reads a bare date, and words the error as the
+             * date's parser does */
+            memset(&dt, 0, sizeof(dt));
+            derr = date_part(s, n, &dt);
+            if (!derr && n > 10) {
+                derr = DATE_EXTRA;
+            }
+            if (derr && ts == -1 && int64_text(s)) {
+                derr = *err;
+            }
+            if (derr) {
+                *err_type = "datetime_from_date_parsing";
+                *err = derr;
+                return 0;
+            }
         }
     }
     if (dt.year == 0) {
@@ -378,8 +377,8 @@ int to_parse_datetime(apr_pool_t *pool, const char *s, const char **out, const c
         *err = "year 0 is out of range";
         return 0;
     }
-    secs = days_from_civil(dt.year, dt.month, dt.day) * 86400 + dt.hour * 3600 + dt.minute * 60 +
-           dt.second;
+    secs = days_from_civil(dt.year, dt.month, dt.day) * 86400 + (apr_int64_t)dt.hour * 3600 +
+           (apr_int64_t)dt.minute * 60 + dt.second;
     if (dt.aware && dt.offset) {
         secs -= dt.offset;
         from_seconds(secs, dt.micro, &dt);
@@ -407,7 +406,10 @@ apr_int64_t to_datetime_usec(const char *normalised)
     digits_at(normalised, 14, 2, &mi);
     digits_at(normalised, 17, 2, &sec);
     digits_at(normalised, 20, 6, &us);
-    return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec) * 1000000 + us;
+    return (days_from_civil(y, mo, d) * 86400 + (apr_int64_t)h * 3600 + (apr_int64_t)mi * 60 +
+            sec) *
+               1000000 +
+           us;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1068,11 +1070,15 @@ static void q_metadata(qctx_t *c)
 void to_filters_from_query(to_filters_t *f, apr_pool_t *pool, to_filters_kind_t kind,
                            apr_table_t *query, to_verr_t *e)
 {
-    qctx_t c = {f, query, e, NULL};
+    qctx_t c;
     int results = kind == TO_FILTERS_RESULTS_QUERY;
     to_sel_t assignees = {TO_SEL_UNSET, NULL};
 
     init(f, pool, kind);
+    c.f = f;
+    c.query = query;
+    c.e = e;
+    c.qloc = NULL;
     c.qloc = to_loc(e, "query");
     assignees.items = apr_array_make(pool, 2, sizeof(const char *));
     f->has_limit = f->has_offset = 1;
@@ -1281,7 +1287,6 @@ static void j_ids(jctx_t *c, const char *name, json_object *v, int present, to_s
     tag = to_loc_key(c->e, loc, "list[int]");
     if (!json_object_is_type(v, json_type_array)) {
         to_verr_add(c->e, "list_type", tag, LIST_TYPE_MSG, v, NULL);
-        ok = 0;
     }
     else {
         n = json_object_array_length(v);

@@ -10,8 +10,9 @@ import pytest
 
 from conftest import start_server
 
-# what a session runs, not counting the PREPAREs of a new connection
-STATEMENT = re.compile(r"LOG:  (?:statement: (?!PREPARE )|execute [^:]*: )")
+# what a session runs, not counting what a new connection runs first
+# (its PREPAREs and the SETs of DBDInitSQL)
+STATEMENT = re.compile(r"LOG:  (?:statement: (?!PREPARE |SET )|execute [^:]*: )")
 
 
 class _LoggedPostgres:
