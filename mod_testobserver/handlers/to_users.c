@@ -69,12 +69,13 @@ int to_h_users_me(to_req_t *tr)
 /* ?q= split on white space, as the JSON array of its terms. */
 static const char *search_terms(to_req_t *tr)
 {
-    const char *q = to_query(tr, "q");
+    const char *q = to_query(tr, "q"), *end;
     json_object *terms = to_json_own(tr->pool, json_object_new_array());
 
-    while (q && *q) {
-        const char *end;
-
+    if (!q) {
+        q = "";
+    }
+    for (; *q; q = end) {
         while (apr_isspace(*q)) {
             q++;
         }
@@ -83,7 +84,6 @@ static const char *search_terms(to_req_t *tr)
         if (end > q) {
             json_object_array_add(terms, to_json_strn(q, (apr_size_t)(end - q)));
         }
-        q = end;
     }
     return to_json_text(tr->pool, terms);
 }
