@@ -7,6 +7,7 @@ import concurrent.futures
 import pytest
 
 from helpers import INSUFFICIENT, JSON, count, validation
+from sqlcount import counting_server, statements  # noqa: F401 (fixture)
 
 FAMILIES = "'snap', 'deb', 'charm', 'image' or 'solution'"
 
@@ -475,6 +476,41 @@ def test_rule_delete_leaves_teams(api, teams):
         team = api.get(f"/v1/teams/{t}")
         assert team.status_code == 200
         assert team.json()["artefact_matching_rules"] == []
+
+
+# --- statements per request --------------------------------------------------
+
+def test_statements_do_not_grow_with_the_data(api, server, counting_server):
+    pg = server.pg
+    client = counting_server.client(counting_server.admin_key)
+    team = post_team(api, {"name": "gc-count"})["id"]
+
+    def patch(n):
+        rules = [{"family": "snap", "track": f"t{i}", "grant_permissions": ["view_test"]} for i in range(n)]
+        return client.patch(f"/v1/teams/{team}", json={"permissions": ["view_test"],
+                                                        "artefact_matching_rules": rules})
+
+    assert patch(1).status_code == 200
+    # the team holds a rule from now on: both replace it
+    r, few = statements(counting_server, lambda: patch(1))
+    assert r.status_code == 200
+    r, many = statements(counting_server, lambda: patch(200))
+    assert r.status_code == 200
+    assert len(r.json()["artefact_matching_rules"]) == 200
+    assert many == few <= 10, (few, many)
+
+    pg.psql("INSERT INTO app_user (email, name, created_at, updated_at) SELECT 'u' || i || '@x', 'U' || i,"
+            " now(), now() FROM generate_series(1, 100) i")
+    pg.psql(f"INSERT INTO team_users_association (user_id, team_id) SELECT id, {team} FROM app_user")
+    pg.psql("INSERT INTO team (name, created_at, updated_at) SELECT 'gc-bulk-' || i, now(), now()"
+            " FROM generate_series(1, 100) i")
+    r, listed = statements(counting_server, lambda: client.get("/v1/teams"))
+    assert len(r.json()) == 101
+    assert len(r.json()[0]["members"]) == 100
+    r, rules = statements(counting_server, lambda: client.get("/v1/artefact-matching-rules"))
+    assert len(r.json()) == 200
+    # the key's look-up and the answer
+    assert listed == rules == 2
 
 
 # --- permissions --------------------------------------------------------------

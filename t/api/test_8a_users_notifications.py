@@ -9,6 +9,7 @@ import pytest
 
 from conftest import start_server
 from helpers import DEB, INSUFFICIENT, JSON, count, is_ts, start, validation
+from sqlcount import counting_server, statements  # noqa: F401 (fixture)
 
 EMPTY_PAGE = {"notifications": [], "count": 0, "limit": 50, "offset": 0}
 
@@ -310,6 +311,26 @@ def test_me_dismiss_validates_first(api, anon):
 
 def test_me_notifications_echo_paging(anon):
     assert anon.get("/v1/users/me/notifications?limit=7&offset=3").json() == dict(EMPTY_PAGE, limit=7, offset=3)
+
+
+def test_statements_do_not_grow_with_the_data(server, counting_server):
+    pg = server.pg
+    client = counting_server.client(counting_server.admin_key)
+    pg.psql("INSERT INTO app_user (email, name, created_at, updated_at) SELECT 'u' || i || '@x', 'U' || i,"
+            " now(), now() FROM generate_series(1, 500) i")
+    pg.psql("INSERT INTO team (name, created_at, updated_at) SELECT 'gc-t' || i, now(), now()"
+            " FROM generate_series(1, 20) i")
+    pg.psql("INSERT INTO team_users_association (user_id, team_id) SELECT u.id, t.id FROM app_user u, team t")
+    uid = int(pg.psql("SELECT min(id) FROM app_user"))
+    pg.psql("INSERT INTO notification (user_id, notification_type, created_at, updated_at)"
+            f" SELECT {uid}, 'USER_ASSIGNED_ARTEFACT_REVIEW', now(), now() FROM generate_series(1, 500)")
+    r, n = statements(counting_server, lambda: client.get("/v1/users?limit=1000&q=u"))
+    assert r.json()["count"] == 500 and len(r.json()["users"][0]["teams"]) == 20
+    # the key's look-up and the answer
+    assert n == 2
+    r, n = statements(counting_server, lambda: client.get(f"/v1/users/{uid}/notifications?limit=1000"))
+    assert r.json()["count"] == 500
+    assert n == 2
 
 
 # --- permissions --------------------------------------------------------------
