@@ -52,6 +52,14 @@ json_object *to_id_amr_base(to_req_t *tr, json_object *loc, json_object *value);
            " ON t.id = x.team_id WHERE x.artefact_matching_rule_id = " r ".id), '[]'::json),"      \
            " 'grant_permissions', to_json(" r ".grant_permissions))"
 
+/* Writers of rules that check before they write (a team's rules replaced,
+ * a rule patched) take turns: two replacements naming the same new rules in
+ * different orders would otherwise deadlock, and a patch's check for a rule
+ * with the same match fields could miss one being created. Taken before any
+ * existing row is locked. */
+#define TO_SQL_AMR_SERIALISE                                                                       \
+    "SELECT pg_advisory_xact_lock(hashtext('testobserver'), hashtext('artefact_matching_rule'))"
+
 /* The first id of a JSON array of team ids (bound once) that names no
  * team, in the array's order; no row when all exist. */
 #define TO_SQL_FIRST_MISSING_TEAM                                                                  \

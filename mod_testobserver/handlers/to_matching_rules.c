@@ -52,6 +52,7 @@ const to_sql_t to_sql_matching_rules[] = {
      " t AS (INSERT INTO artefact_matching_rule_team_association (artefact_matching_rule_id,"
      " team_id) SELECT DISTINCT r.id, x.id::int FROM r, json_array_elements_text(%s::json)"
      " AS x(id)) SELECT id FROM r"},
+    {"amr_serialise", TO_SQL_AMR_SERIALISE},
     {"amr_lock", "SELECT id FROM artefact_matching_rule WHERE id = %s::int FOR UPDATE"},
     /* the given fields (NULL: unchanged), rule id: no row when another rule
      * has the resulting match fields */
@@ -224,6 +225,9 @@ int to_h_amr_patch(to_req_t *tr)
     ids = apr_itoa(tr->pool, id);
     if ((rv = to_db_begin(tr)) != OK) {
         return rv;
+    }
+    if (!to_db_value(tr, &rv, "amr_serialise")) {
+        return rv != OK ? rv : HTTP_INTERNAL_SERVER_ERROR;
     }
     if (!to_db_value(tr, &rv, "amr_lock", ids)) {
         return rv != OK ? rv : to_answer_detail(tr, HTTP_NOT_FOUND, rule_missing(tr, id));

@@ -64,7 +64,8 @@ const to_sql_t to_sql_teams[] = {
     {"teams_create", "INSERT INTO team (name, permissions, created_at, updated_at)"
                      " VALUES (%s, " SQL_PERMISSIONS ", now(), now())"
                      " ON CONFLICT (name) DO NOTHING RETURNING id"},
-    {"teams_lock", "SELECT id FROM team WHERE id = %s::int FOR UPDATE"},
+    {"teams_lock", "SELECT id FROM team WHERE id = %s::int FOR NO KEY UPDATE"},
+    {"teams_rules_serialise", TO_SQL_AMR_SERIALISE},
     {"teams_set_permissions", "UPDATE team SET permissions = " SQL_PERMISSIONS ","
                               " updated_at = now() WHERE id = %s::int"},
     /* the team's rules are let go of; their ids, for the orphan clean-up */
@@ -154,6 +155,9 @@ static int sync_rules(to_req_t *tr, const char *team, const char *rules, int nru
     const char *old = NULL;
     int rv;
 
+    if (fresh && !to_db_value(tr, &rv, "teams_rules_serialise")) {
+        return rv != OK ? rv : HTTP_INTERNAL_SERVER_ERROR;
+    }
     if (!fresh && !(old = to_db_value(tr, &rv, "teams_rules_detach", team))) {
         return rv != OK ? rv : HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -280,6 +284,10 @@ int to_h_team_patch(to_req_t *tr)
     ids = apr_itoa(tr->pool, id);
     if ((rv = to_db_begin(tr)) != OK) {
         return rv;
+    }
+    /* the turn of rule writers comes before the team's row */
+    if (tb.rules && !to_db_value(tr, &rv, "teams_rules_serialise")) {
+        return rv != OK ? rv : HTTP_INTERNAL_SERVER_ERROR;
     }
     if (!to_db_value(tr, &rv, "teams_lock", ids)) {
         return rv != OK ? rv : to_answer_detail(tr, HTTP_NOT_FOUND, team_missing(tr, id));

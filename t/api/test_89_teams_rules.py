@@ -290,6 +290,24 @@ def test_same_rule_from_teams_concurrently(api, server):
     assert count(server.pg, "artefact_matching_rule_team_association") == 8
 
 
+def test_same_new_rules_in_opposite_orders_concurrently(api, server):
+    """Teams replacing their rules with the same new ones in opposite orders
+    take turns instead of deadlocking."""
+    teams = [post_team(api, {"name": f"gc-o{i}"})["id"] for i in range(8)]
+    rules = [{"family": "snap", "track": f"r{i}"} for i in range(20)]
+
+    def patch(i):
+        mine = rules if i % 2 else list(reversed(rules))
+        return api.patch(f"/v1/teams/{teams[i]}", json={"artefact_matching_rules": mine})
+
+    for _ in range(3):
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            codes = [r.status_code for r in pool.map(patch, range(8))]
+        assert codes == [200] * 8
+        assert count(server.pg, "artefact_matching_rule") == 20
+        assert count(server.pg, "artefact_matching_rule_team_association") == 160
+
+
 @pytest.mark.parametrize("payload,errors", [
     ({}, [validation("missing", ["body", "name"], "Field required", {})]),
     ({"name": "x", "permissions": ["nope"], "artefact_matching_rules": {}},
