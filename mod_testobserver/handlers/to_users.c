@@ -45,6 +45,8 @@ const to_sql_t to_sql_users[] = {
     {"users_get", "SELECT " USER_JSON("u") " FROM app_user u WHERE u.id = %s::int"},
     {"users_set_admin", "UPDATE app_user AS u SET is_admin = %s::boolean, updated_at = now()"
                         " WHERE u.id = %s::int RETURNING " USER_JSON("u")},
+    /* a membership being added waits, then finds no user */
+    {"users_lock", "SELECT id FROM app_user WHERE id = %s::int FOR UPDATE"},
     /* team memberships do not cascade; reviews, sessions and notifications do */
     {"users_leave_teams", "DELETE FROM team_users_association WHERE user_id = %s::int"},
     {"users_delete", "DELETE FROM app_user WHERE id = %s::int"},
@@ -115,8 +117,13 @@ int to_h_user_delete(to_req_t *tr)
 
     TO_CHECKED(tr);
     ids = apr_itoa(tr->pool, id);
-    if ((rv = to_db_begin(tr)) != OK ||
-        (rv = to_db_exec(tr, "users_leave_teams", NULL, ids)) != OK ||
+    if ((rv = to_db_begin(tr)) != OK) {
+        return rv;
+    }
+    if (!to_db_value(tr, &rv, "users_lock", ids)) {
+        return rv != OK ? rv : HTTP_NO_CONTENT;
+    }
+    if ((rv = to_db_exec(tr, "users_leave_teams", NULL, ids)) != OK ||
         (rv = to_db_exec(tr, "users_delete", NULL, ids)) != OK || (rv = to_db_commit(tr)) != OK) {
         return rv;
     }

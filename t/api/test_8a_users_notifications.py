@@ -3,6 +3,7 @@ notifications made with SQL (they come from SAML sign-in and review
 assignment upstream), paging, search, dismissal, permissions, validation and
 TestObserverRequireAuthentication."""
 
+import concurrent.futures
 import shutil
 
 import pytest
@@ -221,6 +222,27 @@ def test_delete_user_with_everything(api, server, people):
         assert count(pg, table, f"user_id = {uid}") == 0, table
     assert [m["id"] for m in api.get(f"/v1/teams/{people['team']}").json()["members"]] == [people["bob"]]
     assert api.get(f"/v1/artefacts/{artefact}").status_code == 200
+
+
+def test_delete_while_joining_teams(api, server):
+    """A user deleted while being added to teams: each addition is 200 or
+    404, never 500, and no membership outlives the user."""
+    pg = server.pg
+    teams = [api.post("/v1/teams", json={"name": f"gc-j{i}"}).json()["id"] for i in range(12)]
+    for _ in range(3):
+        uid = add_user(pg, "gone@example.com", "Gone")
+
+        def act(i):
+            if i == 6:
+                return api.delete(f"/v1/users/{uid}")
+            return api.post(f"/v1/teams/{teams[i]}/members/{uid}")
+
+        with concurrent.futures.ThreadPoolExecutor(12) as pool:
+            answers = list(pool.map(act, range(12)))
+        assert answers[6].status_code == 204
+        assert {r.status_code for i, r in enumerate(answers) if i != 6} <= {200, 404}
+        assert count(pg, "app_user", f"id = {uid}") == 0
+        assert count(pg, "team_users_association") == 0
 
 
 # --- notifications ------------------------------------------------------------
