@@ -26,7 +26,7 @@ MODDIR := mod_testobserver
 CORE_SRC := $(MODDIR)/json/to_json.c $(MODDIR)/model/to_validate.c $(MODDIR)/model/to_enums.c \
             $(MODDIR)/model/to_status.c $(MODDIR)/http/to_router.c \
             $(MODDIR)/config/to_config_parse.c $(MODDIR)/model/to_events.c \
-            $(MODDIR)/model/to_csv.c $(MODDIR)/model/to_filters.c
+            $(MODDIR)/model/to_csv.c $(MODDIR)/model/to_filters.c $(MODDIR)/model/to_api_key.c
 GLUE_SRC := $(MODDIR)/mod_testobserver.c $(MODDIR)/config/to_config.c $(MODDIR)/http/to_http.c \
             $(MODDIR)/http/to_routes.c $(MODDIR)/db/to_db.c $(wildcard $(MODDIR)/handlers/*.c)
 MOD_SRC := $(GLUE_SRC) $(CORE_SRC)
@@ -34,7 +34,7 @@ MOD_HDR := $(wildcard $(MODDIR)/*.h $(MODDIR)/*/*.h)
 MODULE := $(MODDIR)/.libs/mod_testobserver.so
 
 MIGRATE_SRC := migrate/testobserver-migrate.c migrate/to_migrations.c migrate/to_cli_db.c
-ADMIN_SRC := migrate/testobserver-admin.c migrate/to_cli_db.c
+ADMIN_SRC := migrate/testobserver-admin.c migrate/to_cli_db.c $(MODDIR)/model/to_api_key.c
 UNIT_TESTS := $(patsubst t/unit/%.c,t/unit/run_%,$(wildcard t/unit/test_*.c))
 
 DEBS := apache2 apache2-dev libaprutil1-dbd-pgsql libjson-c-dev libcmocka-dev postgresql \

@@ -4,17 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <apr_encode.h>
 #include <apr_general.h>
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "../mod_testobserver/model/to_api_key.h"
 #include "to_cli_db.h"
 
 #define PROG "testobserver-admin"
-/* API keys: "to_" and 32 random bytes in unpadded url-safe base64. */
-#define KEY_PREFIX "to_"
-#define KEY_BYTES 32
 
 static const char *const SQL_ADD =
     "INSERT INTO application (name, permissions, api_key, created_at, updated_at)"
@@ -65,7 +62,6 @@ static const char *permission_array(const char **parray, apr_pool_t *p, const ch
 static const char *add_application(apr_pool_t *p, const char *dsn, const char *name,
                                    const char *perms, int replace)
 {
-    unsigned char bytes[KEY_BYTES];
     const char *args[3], *array, *key, *err;
     to_cli_db_t *db;
     apr_status_t rv;
@@ -74,7 +70,7 @@ static const char *add_application(apr_pool_t *p, const char *dsn, const char *n
     if (!*name) {
         return "the application name is empty";
     }
-    if (APR_SUCCESS != (rv = apr_generate_random_bytes(bytes, sizeof(bytes)))) {
+    if (APR_SUCCESS != (rv = to_api_key_new(p, &args[2]))) {
         return apr_psprintf(p, "no random bytes: %s", apr_strerror(rv, ebuf, sizeof(ebuf)));
     }
     if ((err = to_cli_db_open(&db, p, dsn))) {
@@ -91,9 +87,6 @@ static const char *add_application(apr_pool_t *p, const char *dsn, const char *n
     }
     args[0] = name;
     args[1] = array;
-    args[2] = apr_pstrcat(
-        p, KEY_PREFIX,
-        apr_pencode_base64_binary(p, bytes, sizeof(bytes), APR_ENCODE_BASE64URL, NULL), NULL);
     if ((err = to_cli_db_value(db, &key, replace ? SQL_REPLACE : SQL_ADD, 3, args))) {
         return err;
     }

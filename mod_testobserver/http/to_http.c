@@ -182,8 +182,7 @@ int to_read_body(to_req_t *tr, json_object **body)
     return OK;
 }
 
-/* Finds the application behind "Authorization: Bearer <key>", once. */
-static int identify(to_req_t *tr)
+int to_identify(to_req_t *tr)
 {
     const char *auth, *key;
     apr_dbd_results_t *res;
@@ -246,7 +245,7 @@ int to_check_permission(to_req_t *tr)
         if (!to_config_require_authentication(tr->conf)) {
             return OK;
         }
-        if ((status = identify(tr)) != OK) {
+        if ((status = to_identify(tr)) != OK) {
             return status;
         }
         return tr->app_id ? OK : to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
@@ -261,7 +260,7 @@ int to_check_named_permission(to_req_t *tr, const char *perm)
     if (to_config_permission_ignored(tr->conf, perm)) {
         return OK;
     }
-    if ((status = identify(tr)) != OK) {
+    if ((status = to_identify(tr)) != OK) {
         return status;
     }
     return holds(tr, perm) ? OK : to_answer_detail(tr, HTTP_FORBIDDEN, "Insufficient permissions");

@@ -51,6 +51,11 @@ apr_array_header_t *to_query_all(to_req_t *tr, const char *name);
  * validation refuses it as FastAPI does. Returns OK or a status. */
 int to_read_body(to_req_t *tr, json_object **body);
 
+/* Finds the application behind "Authorization: Bearer <key>", once:
+ * tr->app_id and tr->permissions, or app_id NULL without a known key.
+ * OK, or the status of a database failure. */
+int to_identify(to_req_t *tr);
+
 /* The route's permission check: OK, 403, or 401 when authentication is
  * required and absent. */
 int to_check_permission(to_req_t *tr);

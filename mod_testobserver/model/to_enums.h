@@ -11,7 +11,10 @@ extern const char *const to_stages_solution[];
 extern const char *const to_stages_all[];
 extern const char *const to_execution_statuses[];
 extern const char *const to_result_statuses[];
-extern const char *const to_permissions[];
+extern const char *const to_permissions[]; /* the database enum's order */
+/* The same permissions in the order upstream declares them: GET
+ * /v1/permissions and its validation messages list them so. */
+extern const char *const to_permissions_declared[];
 
 /* Index of s in a NULL-terminated list, or -1. */
 int to_enum_index(const char *const *list, const char *s);

@@ -152,8 +152,13 @@ static void test_stages_all(void **state)
 /* No list names a value twice (to_enum_index would hide the second). */
 static void test_no_duplicates(void **state)
 {
-    const char *const *const lists[] = {to_families,        to_stages_all,  to_execution_statuses,
-                                        to_result_statuses, to_permissions, NULL};
+    const char *const *const lists[] = {to_families,
+                                        to_stages_all,
+                                        to_execution_statuses,
+                                        to_result_statuses,
+                                        to_permissions,
+                                        to_permissions_declared,
+                                        NULL};
     int l, i;
 
     (void)state;
@@ -166,12 +171,28 @@ static void test_no_duplicates(void **state)
     }
 }
 
+/* upstream's declaration order names exactly the database's permissions */
+static void test_permissions_declared(void **state)
+{
+    int i, n = 0;
+
+    (void)state;
+    for (i = 0; to_permissions_declared[i]; i++) {
+        assert_true(to_enum_index(to_permissions, to_permissions_declared[i]) >= 0);
+    }
+    while (to_permissions[n]) {
+        n++;
+    }
+    assert_int_equal(i, n);
+    assert_string_equal(to_permissions_declared[0], "view_user");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_completed_status), cmocka_unit_test(test_enum_index),
         cmocka_unit_test(test_family_stages),    cmocka_unit_test(test_stages_all),
-        cmocka_unit_test(test_no_duplicates),
+        cmocka_unit_test(test_no_duplicates),    cmocka_unit_test(test_permissions_declared),
     };
     int rc;
 

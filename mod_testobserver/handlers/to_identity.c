@@ -1,0 +1,121 @@
+/* Validation shared by the identity handlers. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "../json/to_json.h"
+#include "../model/to_enums.h"
+#include "to_identity.h"
+
+const char *to_id_permissions(to_req_t *tr, json_object *loc, json_object *value)
+{
+    static const to_field_t list = {"", TO_T_LIST, 0, 0, NULL};
+    json_object *out;
+    size_t i, n;
+    int ok = 1;
+
+    if (!to_validate_value(&tr->verr, loc, value, &list)) {
+        return NULL;
+    }
+    out = to_json_own(tr->pool, json_object_new_array());
+    n = json_object_array_length(value);
+    for (i = 0; i < n; i++) {
+        json_object *item = json_object_array_get_idx(value, i);
+
+        if (!json_object_is_type(item, json_type_string) ||
+            to_enum_index(to_permissions, json_object_get_string(item)) < 0) {
+            to_verr_enum(&tr->verr, to_loc_index(&tr->verr, loc, (int)i), item,
+                         to_permissions_declared);
+            ok = 0;
+            continue;
+        }
+        json_object_array_add(out, json_object_get(item));
+    }
+    return ok ? to_json_text(tr->pool, out) : NULL;
+}
+
+const char *to_id_int_list(to_req_t *tr, json_object *loc, json_object *value, int *count)
+{
+    static const to_field_t list = {"", TO_T_LIST, 0, 0, NULL};
+    static const to_field_t item_field = {"", TO_T_INT, 0, 0, NULL};
+    json_object *out;
+    size_t i, n;
+    int ok = 1;
+
+    *count = 0;
+    if (!to_validate_value(&tr->verr, loc, value, &list)) {
+        return NULL;
+    }
+    out = to_json_own(tr->pool, json_object_new_array());
+    n = json_object_array_length(value);
+    for (i = 0; i < n; i++) {
+        json_object *item = json_object_array_get_idx(value, i);
+        const char *type;
+        int v;
+
+        if (!to_validate_value(&tr->verr, to_loc_index(&tr->verr, loc, (int)i), item,
+                               &item_field)) {
+            ok = 0;
+            continue;
+        }
+        /* lax: "7", 7.0 and true are numbers too */
+        if (json_object_is_type(item, json_type_string)) {
+            if (!to_parse_int32(json_object_get_string(item), &v, &type)) {
+                v = 0;
+            }
+        }
+        else {
+            v = (int)json_object_get_int64(item);
+        }
+        json_object_array_add(out, json_object_new_int(v));
+    }
+    *count = (int)n;
+    return ok ? to_json_text(tr->pool, out) : NULL;
+}
+
+const char *const to_amr_keys[] = {"name",   "family", "stage",   "track", "branch", "store",
+                                   "series", "os",     "release", "owner", NULL};
+
+/* ArtefactMatchingRuleBase: the match fields are as long as their columns
+ * allow (upstream declares no bound and fails in the database instead). */
+static const to_field_t amr_base_fields[] = {
+    {"name", TO_T_STR, 0, 200, NULL},
+    {"family", TO_T_ENUM, TO_REQUIRED, 0, to_families},
+    {"stage", TO_T_STR, 0, 100, NULL},
+    {"track", TO_T_STR, 0, 200, NULL},
+    {"branch", TO_T_STR, 0, 200, NULL},
+    {"store", TO_T_STR, 0, 200, NULL},
+    {"series", TO_T_STR, 0, 200, NULL},
+    {"os", TO_T_STR, 0, 200, NULL},
+    {"release", TO_T_STR, 0, 200, NULL},
+    {"owner", TO_T_STR, 0, 200, NULL},
+    {"grant_permissions", TO_T_ANY, 0, 0, NULL},
+};
+
+json_object *to_id_amr_base(to_req_t *tr, json_object *loc, json_object *value)
+{
+    json_object *out, *grants;
+    const char *perms = "[]";
+    to_obj_t obj;
+    int i, before = to_verr_count(&tr->verr);
+
+    to_validate_object(&tr->verr, loc, value, amr_base_fields, TO_NELTS(amr_base_fields), &obj);
+    if (!json_object_is_type(value, json_type_object)) {
+        return NULL;
+    }
+    if (to_obj_given(&obj, "grant_permissions")) {
+        perms = to_id_permissions(tr, to_loc_key(&tr->verr, loc, "grant_permissions"),
+                                  to_json_get(value, "grant_permissions", NULL));
+    }
+    if (to_verr_count(&tr->verr) > before || !perms) {
+        return NULL;
+    }
+    out = to_json_own(tr->pool, json_object_new_object());
+    for (i = 0; to_amr_keys[i]; i++) {
+        json_object_object_add(out, to_amr_keys[i],
+                               json_object_new_string(to_obj_str(&obj, to_amr_keys[i], "")));
+    }
+    grants = json_tokener_parse(perms);
+    json_object_object_add(out, "grant_permissions", grants);
+    return out;
+}
