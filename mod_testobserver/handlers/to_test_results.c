@@ -63,7 +63,8 @@
                         "p.artefact_id DESC,"                                                      \
                         " p.result_id DESC) FROM prev p WHERE p.test_case_id = r.test_case_id), "  \
                         "'[]'::json),"                                                             \
-                        " 'issues', '[]'::json) ORDER BY r.id) FROM res r), '[]'::json) END"
+                        " 'issues', " TO_SQL_RESULT_ISSUES_JSON(                                   \
+                            "r") ") ORDER BY r.id) FROM res r), '[]'::json) END"
 
 const to_sql_t to_sql_test_results[] = {{"results_cases_create", SQL_CASES_CREATE},
                                         {"results_replace", SQL_RESULTS_REPLACE},
