@@ -36,6 +36,7 @@ const to_sql_t to_sql_end_test[] = {
     {"et_lock", "SELECT id FROM test_execution WHERE ci_link = %s FOR UPDATE"},
     {"et_cases", SQL_CASES},
     {"et_results", SQL_RESULTS},
+    {"et_apply_rules", TO_SQL_APPLY_RULES("r.test_execution_id = %s::int")},
     {"et_finish",
      "UPDATE test_execution SET status = %s::testexecutionstatus, c3_link = coalesce(%s, c3_link),"
      " checkbox_version = %s, updated_at = now() WHERE id = %s::int"},
@@ -171,6 +172,7 @@ int to_h_end_test(to_req_t *tr)
     }
     if ((rv = to_db_exec(tr, "et_cases", NULL, et.batch)) != OK ||
         (rv = to_db_exec(tr, "et_results", NULL, id, id, et.batch)) != OK ||
+        (rv = to_db_exec(tr, "et_apply_rules", NULL, id)) != OK ||
         (rv = to_db_exec(tr, "et_finish", NULL, et.failed ? "FAILED" : "PASSED", et.c3_link,
                          et.checkbox_version, id)) != OK ||
         (rv = to_db_commit(tr)) != OK) {

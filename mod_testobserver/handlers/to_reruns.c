@@ -21,58 +21,6 @@
 
 /* clang-format off */
 
-/* A filter of the selection, given as jsonb expression F: unset, or the
- * column's value among the listed ones. */
-#define IN_LIST(F, key, col)                                                                       \
-    " AND (" F "->'" key "' IS NULL"                                                               \
-    " OR " col " IN (SELECT jsonb_array_elements_text(" F "->'" key "')))"
-#define BOOL_IS(F, key, expr)                                                                      \
-    " AND (" F "->'" key "' IS NULL OR (" expr ") = (" F "->>'" key "')::boolean)"
-#define DATE_RANGE(F, col)                                                                         \
-    " AND (" F "->'from_date' IS NULL OR " col " >= (" F "->>'from_date')::timestamp)"             \
-    " AND (" F "->'until_date' IS NULL OR " col " <= (" F "->>'until_date')::timestamp)"
-/* ids or "any" / "none": whether rows of table t match key (column c). */
-#define IDS_OR_WORD(F, key, t, match, c)                                                           \
-    " AND (" F "->'" key "' IS NULL OR CASE " F "->>'" key "'"                                     \
-    " WHEN 'any' THEN EXISTS (SELECT 1 FROM " t " WHERE " match ")"                                \
-    " WHEN 'none' THEN NOT EXISTS (SELECT 1 FROM " t " WHERE " match ")"                           \
-    " ELSE EXISTS (SELECT 1 FROM " t " WHERE " match " AND " c " IN"                               \
-    " (SELECT k::int FROM jsonb_array_elements_text(" F "->'" key "') k)) END)"
-
-/* Executions of the same group as te. */
-#define SAME_GROUP(x, te)                                                                          \
-    x ".test_plan_id = " te ".test_plan_id"                                                        \
-    " AND " x ".artefact_build_id = " te ".artefact_build_id"                                      \
-    " AND " x ".environment_id = " te ".environment_id"
-
-/* Conditions both kinds of filters share, on test_execution te, its build
- * b, artefact a and environment e. */
-#define SQL_SHARED_FILTERS(F)                                                                      \
-    IN_LIST(F, "families", "a.family::text")                                                       \
-    IN_LIST(F, "artefacts", "a.name")                                                              \
-    IN_LIST(F, "artefact_versions", "a.version")                                                   \
-    IN_LIST(F, "artefact_stages", "a.stage")                                                       \
-    IN_LIST(F, "artefact_tracks", "a.track")                                                       \
-    BOOL_IS(F, "artefact_is_archived", "a.archived")                                               \
-    IN_LIST(F, "environments", "e.name")                                                           \
-    IN_LIST(F, "test_execution_statuses", "te.status::text")                                       \
-    " AND (" F "->'execution_metadata' IS NULL OR NOT EXISTS (SELECT 1"                            \
-    " FROM jsonb_each(" F "->'execution_metadata') md(category, vals) WHERE NOT EXISTS (SELECT 1"  \
-    " FROM test_execution_metadata_association_table x JOIN test_execution_metadata m"             \
-    " ON m.id = x.test_execution_metadata_id WHERE x.test_execution_id = te.id"                    \
-    " AND m.category = md.category AND m.value IN (SELECT jsonb_array_elements_text(md.vals)))))"  \
-    IDS_OR_WORD(F, "reviewer_ids", "artefact_reviewers_association ra", "ra.artefact_id = a.id",   \
-                "ra.user_id")                                                                      \
-    BOOL_IS(F, "rerun_is_requested", "EXISTS (SELECT 1 FROM test_execution_rerun_request q"        \
-            " WHERE " SAME_GROUP("q", "te") ")")                                                   \
-    BOOL_IS(F, "execution_is_latest", "NOT EXISTS (SELECT 1 FROM test_execution n"                 \
-            " WHERE " SAME_GROUP("n", "te") " AND n.id > te.id)")
-
-#define SQL_JOIN_EXECUTION                                                                         \
-    " JOIN artefact_build b ON b.id = te.artefact_build_id"                                        \
-    " JOIN artefact a ON a.id = b.artefact_id"                                                     \
-    " JOIN environment e ON e.id = te.environment_id"
-
 #define F_EXECUTIONS "(SELECT j->'executions' FROM f)"
 #define F_RESULTS "(SELECT j->'results' FROM f)"
 
@@ -83,25 +31,18 @@
 
 /* Executions by their own filters (TestExecutionRerunFilters). */
 #define SQL_BY_EXECUTIONS                                                                          \
-    "SELECT te.id FROM test_execution te" SQL_JOIN_EXECUTION                                       \
+    "SELECT te.id FROM test_execution te" TO_SQL_JOIN_EXECUTION                                    \
     " WHERE " F_EXECUTIONS " IS NOT NULL"                                                          \
-    SQL_SHARED_FILTERS(F_EXECUTIONS)                                                               \
-    DATE_RANGE(F_EXECUTIONS, "te.updated_at")
+    TO_SQL_SHARED_FILTERS(F_EXECUTIONS)                                                            \
+    TO_SQL_DATE_RANGE(F_EXECUTIONS, "te.updated_at")
 
 /* Executions with results that match (TestResultSearchFilters); offset and
  * limit apply to those executions. */
 #define SQL_BY_RESULTS                                                                             \
     "SELECT p.id FROM (SELECT DISTINCT r.test_execution_id AS id FROM test_result r"               \
-    " JOIN test_execution te ON te.id = r.test_execution_id" SQL_JOIN_EXECUTION                    \
+    " JOIN test_execution te ON te.id = r.test_execution_id" TO_SQL_JOIN_EXECUTION                 \
     " JOIN test_case c ON c.id = r.test_case_id"                                                   \
-    " WHERE " F_RESULTS " IS NOT NULL"                                                             \
-    SQL_SHARED_FILTERS(F_RESULTS)                                                                  \
-    IN_LIST(F_RESULTS, "test_cases", "c.name")                                                     \
-    IN_LIST(F_RESULTS, "template_ids", "c.template_id")                                            \
-    IN_LIST(F_RESULTS, "test_result_statuses", "r.status::text")                                   \
-    IDS_OR_WORD(F_RESULTS, "issues", "issue_test_result_attachment ia",                            \
-                "ia.test_result_id = r.id", "ia.issue_id")                                         \
-    DATE_RANGE(F_RESULTS, "r.created_at")                                                          \
+    " WHERE " F_RESULTS " IS NOT NULL" TO_SQL_RESULT_FILTERS(F_RESULTS)                            \
     " ORDER BY 1 OFFSET (SELECT (j->'results'->>'offset')::bigint FROM f)"                         \
     " LIMIT (SELECT (j->'results'->>'limit')::bigint FROM f)) p"
 
@@ -129,7 +70,7 @@
 
 #define SQL_DELETE                                                                                 \
     SQL_SELECTED " DELETE FROM test_execution_rerun_request rr"                                    \
-    " USING (" SQL_GROUPS ") g WHERE " SAME_GROUP("rr", "g")
+    " USING (" SQL_GROUPS ") g WHERE " TO_SQL_SAME_GROUP("rr", "g")
 
 /* PendingRerun of request rr, answered with execution latest (the latest
  * of its group), its build b and artefact a. */
@@ -143,7 +84,7 @@
     " 'priority', rr.priority, 'created_at', " TO_SQL_TS("rr.created_at") ")"
 
 #define SQL_LATEST_OF_GROUP                                                                        \
-    " CROSS JOIN LATERAL (SELECT * FROM test_execution x WHERE " SAME_GROUP("x", "rr")             \
+    " CROSS JOIN LATERAL (SELECT * FROM test_execution x WHERE " TO_SQL_SAME_GROUP("x", "rr")      \
     " ORDER BY x.created_at DESC, x.id DESC LIMIT 1) latest"                                       \
     " JOIN artefact_build b ON b.id = rr.artefact_build_id"                                        \
     " JOIN artefact a ON a.id = b.artefact_id"
@@ -154,7 +95,7 @@
     "SELECT count(*), coalesce(json_agg(" SQL_PENDING_JSON " ORDER BY i.n), '[]'::json)"           \
     " FROM jsonb_array_elements_text(%s::jsonb) WITH ORDINALITY AS i(id, n)"                       \
     " JOIN test_execution te ON te.id = i.id::int"                                                 \
-    " JOIN test_execution_rerun_request rr ON " SAME_GROUP("rr", "te")                             \
+    " JOIN test_execution_rerun_request rr ON " TO_SQL_SAME_GROUP("rr", "te")                      \
     SQL_LATEST_OF_GROUP
 
 /* Pending requests, highest priority first, then oldest; a request whose
@@ -169,7 +110,7 @@
     " AND (%s::text IS NULL OR e.name = %s::text)"                                                 \
     " AND (%s::text IS NULL OR e.architecture = %s::text)"                                         \
     " AND (%s::text IS NULL OR b.architecture = %s::text)"                                         \
-    " AND EXISTS (SELECT 1 FROM test_execution x WHERE " SAME_GROUP("x", "rr") ")"                 \
+    " AND EXISTS (SELECT 1 FROM test_execution x WHERE " TO_SQL_SAME_GROUP("x", "rr") ")"          \
     " ORDER BY rr.priority DESC, rr.created_at, rr.id LIMIT %s::bigint) rr" SQL_LATEST_OF_GROUP
 
 /* clang-format on */

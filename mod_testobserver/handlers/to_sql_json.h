@@ -103,44 +103,57 @@
                                                                "ra.user_id WHERE ra.artefact_id "  \
                                                                "= " a ".id LIMIT 1))"
 
-/* Upstream's url of issue i, rebuilt from its source, project and key. */
+/* clang-format off */
+
+/* The URL of issue i, rebuilt from its source, project and key. */
 #define TO_SQL_ISSUE_URL(i)                                                                        \
-    "CASE " i ".source WHEN 'GITHUB' THEN 'https://github.com/' || " i                             \
-    ".project || '/issues/' || " i                                                                 \
-    ".key WHEN 'JIRA' THEN 'https://warthogs.atlassian.net/browse/' || " i ".project || '-' || " i \
-    ".key ELSE 'https://bugs.launchpad.net/' || " i ".project || '/+bug/' || " i ".key END"
+    "CASE " i ".source WHEN 'GITHUB' THEN 'https://github.com/' || " i ".project || '/issues/'"    \
+    " || " i ".key WHEN 'JIRA' THEN 'https://warthogs.atlassian.net/browse/' || " i ".project"     \
+    " || '-' || " i ".key ELSE 'https://bugs.launchpad.net/' || " i ".project || '/+bug/' || "     \
+    i ".key END"
 
-/* MinimalIssueResponse of issue i (test_executions_count is always 0). The
- * enums are stored by name, answered by value. */
-#define TO_SQL_MINIMAL_ISSUE_JSON(i)                                                               \
-    "json_build_object('id', " i ".id, 'source', lower(" i ".source::text),"                       \
-    " 'project', " i ".project, 'key', " i ".key, 'title', " i ".title,"                           \
-    " 'status', lower(" i ".status::text),"                                                        \
-    " 'url', " TO_SQL_ISSUE_URL(i) ", 'labels', " i ".labels, 'test_executions_count', 0)"
+/* The fields of issue i that every issue answer starts with. */
+#define TO_SQL_ISSUE_FIELDS(i)                                                                     \
+    "'id', " i ".id, 'source', lower(" i ".source::text), 'project', " i ".project,"               \
+    " 'key', " i ".key, 'title', " i ".title, 'status', lower(" i ".status::text),"                \
+    " 'url', " TO_SQL_ISSUE_URL(i) ", 'labels', " i ".labels"
 
-/* MinimalIssueTestResultAttachmentRuleResponse of rule ar. */
-#define TO_SQL_MINIMAL_RULE_JSON(ar)                                                               \
-    "json_build_object('id', " ar ".id, 'enabled', " ar ".enabled, 'families', " ar ".families,"   \
-    " 'artefacts', " ar ".artefacts, 'artefact_versions', " ar ".artefact_versions,"               \
-    " 'artefact_stages', " ar ".artefact_stages, 'artefact_tracks', " ar ".artefact_tracks,"       \
-    " 'environment_names', " ar ".environment_names, 'test_case_names', " ar ".test_case_names,"   \
-    " 'template_ids', " ar ".template_ids, 'test_result_statuses', " ar ".test_result_statuses,"   \
-    " 'execution_metadata', coalesce((SELECT json_object_agg(s.category, s.vals ORDER BY"          \
-    " s.first) FROM (SELECT m.category, json_agg(m.value ORDER BY m.id) AS vals,"                  \
-    " min(m.id) AS first FROM issue_test_result_attachment_rule_execution_metadata m"              \
-    " WHERE m.attachment_rule_id = " ar ".id GROUP BY m.category) s), '{}'::json))"
+/* MinimalIssueResponse of issue i, with count (an SQL expression) as its
+ * test_executions_count. */
+#define TO_SQL_MINIMAL_ISSUE_JSON(i, count)                                                        \
+    "json_build_object(" TO_SQL_ISSUE_FIELDS(i) ", 'test_executions_count', " count ")"
 
-/* The issue and the rule of attachment ia (aliases for the next macro). */
-#define TO_SQL_ATTACHED_ISSUE_ TO_SQL_MINIMAL_ISSUE_JSON("i")
-#define TO_SQL_ATTACHED_RULE_ TO_SQL_MINIMAL_RULE_JSON("ar")
+/* MinimalIssueTestResultAttachmentRuleResponse of rule ru; its metadata
+ * grouped by category, in the order they were stored. */
+#define TO_SQL_RULE_JSON(ru)                                                                       \
+    "json_build_object('id', " ru ".id, 'enabled', " ru ".enabled, 'families', " ru ".families,"   \
+    " 'artefacts', " ru ".artefacts, 'artefact_versions', " ru ".artefact_versions,"               \
+    " 'artefact_stages', " ru ".artefact_stages, 'artefact_tracks', " ru ".artefact_tracks,"       \
+    " 'environment_names', " ru ".environment_names, 'test_case_names', " ru ".test_case_names,"   \
+    " 'template_ids', " ru ".template_ids, 'test_result_statuses', " ru ".test_result_statuses,"   \
+    " 'execution_metadata', coalesce((SELECT json_object_agg(s.category, s.vals ORDER BY s.first)" \
+    " FROM (SELECT m.category, json_agg(m.value ORDER BY m.id) AS vals, min(m.id) AS first"        \
+    " FROM issue_test_result_attachment_rule_execution_metadata m"                                 \
+    " WHERE m.attachment_rule_id = " ru ".id GROUP BY m.category) s), '{}'::json))"
 
-/* The issues attached to result r: [{issue, attachment_rule}, ...]. */
+/* IssueResponse of issue i. Its rules come in the order of their last
+ * change, the order upstream reads them from the table in. */
+#define TO_SQL_ISSUE_JSON(i)                                                                       \
+    "json_build_object(" TO_SQL_ISSUE_FIELDS(i) ","                                                \
+    " 'auto_rerun_enabled', " i ".auto_rerun_enabled, 'attachment_rules',"                         \
+    " coalesce((SELECT json_agg(" TO_SQL_RULE_JSON("ru")                                           \
+    " ORDER BY ru.updated_at, ru.id) FROM issue_test_result_attachment_rule ru"                    \
+    " WHERE ru.issue_id = " i ".id), '[]'::json))"
+
+/* The issues attached to test result r (MinimalIssueTestResultAttachment-
+ * Response), in the order they were attached; test_executions_count is
+ * not counted there, as upstream does not. */
 #define TO_SQL_RESULT_ISSUES_JSON(r)                                                               \
-    "coalesce((SELECT json_agg(json_build_object('issue', " TO_SQL_ATTACHED_ISSUE_ ","             \
-    " 'attachment_rule', (SELECT " TO_SQL_ATTACHED_RULE_ " FROM issue_test_result_attachment_rule" \
-    " ar WHERE ar.id = ia.attachment_rule_id)) ORDER BY ia.id)"                                    \
-    " FROM issue_test_result_attachment ia JOIN issue i ON i.id = ia.issue_id"                     \
-    " WHERE ia.test_result_id = " r ".id), '[]'::json)"
+    "coalesce((SELECT json_agg(json_build_object('issue', " TO_SQL_MINIMAL_ISSUE_JSON("iss", "0")  \
+    ", 'attachment_rule', CASE WHEN aru.id IS NULL THEN NULL ELSE " TO_SQL_RULE_JSON("aru")        \
+    " END) ORDER BY ia.id) FROM issue_test_result_attachment ia JOIN issue iss"                    \
+    " ON iss.id = ia.issue_id LEFT JOIN issue_test_result_attachment_rule aru"                     \
+    " ON aru.id = ia.attachment_rule_id WHERE ia.test_result_id = " r ".id), '[]'::json)"
 
 /* TestResultResponse of result r of test case c, without previous results
  * (as the searches answer it). */
@@ -155,5 +168,7 @@
 #define TO_SQL_BUILD_MINIMAL_JSON(b)                                                               \
     "json_build_object('id', " b ".id, 'architecture', " b ".architecture, 'revision', " b         \
     ".revision)"
+
+/* clang-format on */
 
 #endif

@@ -63,10 +63,17 @@
                         "p.artefact_id DESC,"                                                      \
                         " p.result_id DESC) FROM prev p WHERE p.test_case_id = r.test_case_id), "  \
                         "'[]'::json),"                                                             \
-                        " 'issues', '[]'::json) ORDER BY r.id) FROM res r), '[]'::json) END"
+                        " 'issues', " TO_SQL_RESULT_ISSUES_JSON(                                   \
+                            "r") ") ORDER BY r.id) FROM res r), '[]'::json) END"
+
+/* The batch's results are those of its test cases (named in a json list). */
+#define SQL_APPLY_RULES                                                                            \
+    TO_SQL_APPLY_RULES("r.test_execution_id = %s::int AND c.name IN"                               \
+                       " (SELECT json_array_elements_text(%s::json))")
 
 const to_sql_t to_sql_test_results[] = {{"results_cases_create", SQL_CASES_CREATE},
                                         {"results_replace", SQL_RESULTS_REPLACE},
+                                        {"results_apply_rules", SQL_APPLY_RULES},
                                         {"results_get", SQL_RESULTS_GET},
                                         {NULL, NULL}};
 
@@ -82,11 +89,12 @@ static const to_field_t result_fields[] = {
 };
 #define NRESULT_FIELDS ((int)(sizeof(result_fields) / sizeof(result_fields[0])))
 
-/* Validates the batch and returns it as the JSON text the SQL expects. */
-static const char *validated_batch(to_req_t *tr, json_object *body)
+/* Validates the batch and returns it as the JSON text the SQL expects;
+ * *names gets the list of its test case names. */
+static const char *validated_batch(to_req_t *tr, json_object *body, const char **names)
 {
     json_object *bloc = to_loc(&tr->verr, "body");
-    json_object *batch;
+    json_object *batch, *name_list;
     size_t i, n;
     int f;
 
@@ -95,6 +103,7 @@ static const char *validated_batch(to_req_t *tr, json_object *body)
         return NULL;
     }
     batch = to_json_own(tr->pool, json_object_new_array());
+    name_list = to_json_own(tr->pool, json_object_new_array());
     n = json_object_array_length(body);
     for (i = 0; i < n; i++) {
         json_object *item = json_object_array_get_idx(body, i), *row;
@@ -111,14 +120,16 @@ static const char *validated_batch(to_req_t *tr, json_object *body)
                                    to_json_str(to_obj_str(&obj, result_fields[f].name, "")));
         }
         json_object_array_add(batch, row);
+        json_object_array_add(name_list, to_json_str(to_obj_str(&obj, "name", "")));
     }
+    *names = to_json_text(tr->pool, name_list);
     return to_verr_count(&tr->verr) ? NULL : to_json_text(tr->pool, batch);
 }
 
 int to_h_results_post(to_req_t *tr)
 {
     int id = to_path_id(tr, "id");
-    const char *ids, *batch = NULL;
+    const char *ids, *batch = NULL, *names = NULL;
     json_object *body;
     int rv;
 
@@ -126,7 +137,7 @@ int to_h_results_post(to_req_t *tr)
         return rv;
     }
     if (body) {
-        batch = validated_batch(tr, body);
+        batch = validated_batch(tr, body, &names);
     }
     TO_CHECKED(tr);
 
@@ -140,6 +151,7 @@ int to_h_results_post(to_req_t *tr)
     }
     if ((rv = to_db_exec(tr, "results_cases_create", NULL, batch)) != OK ||
         (rv = to_db_exec(tr, "results_replace", NULL, batch, ids, ids)) != OK ||
+        (rv = to_db_exec(tr, "results_apply_rules", NULL, ids, names)) != OK ||
         (rv = to_db_commit(tr)) != OK) {
         return rv;
     }
