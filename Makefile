@@ -3,7 +3,8 @@
 #   make run        private PostgreSQL under var/, migrations, httpd on 127.0.0.1:$(PORT)
 #   make test       unit tests (cmocka) and API tests (pytest, real httpd + PostgreSQL)
 #   make lint       format check, cppcheck, clang-tidy
-.PHONY: all build deps run test unit api lint format conf clean
+#   make test-asan  API tests against a build with AddressSanitizer and UBSan
+.PHONY: all build deps run test unit api lint format conf clean test-asan
 
 PORT ?= 30000
 PGPORT ?= 30432
@@ -84,6 +85,38 @@ test: deps build
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory api
 
+# The module with AddressSanitizer and UBSan, in a folder of its own (apxs
+# would build next to the sources and clobber the normal build). httpd is
+# not instrumented: the API tests preload libasan into it (TO_ASAN=1) and
+# have the sanitizers write their reports under build/asan/reports, which
+# must stay empty; the error logs are checked for reports as well.
+ASAN_DIR := build/asan
+ASAN_MODULE := $(ASAN_DIR)/mod_testobserver.so
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -g -O1
+APXS_INCLUDEDIR := $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)
+
+$(ASAN_MODULE): $(MOD_SRC) $(MOD_HDR) Makefile
+	@mkdir -p $(ASAN_DIR)
+	$(CC) -shared -fPIC $(ASAN_FLAGS) -std=gnu11 $(WARN) -DLINUX -D_REENTRANT -D_GNU_SOURCE \
+	    -I$(APXS_INCLUDEDIR) $(APR_INCLUDES) $(JSON_CFLAGS) -DTO_BUILD_VERSION='"$(VERSION)"' \
+	    -o $@ $(MOD_SRC) $(JSON_LIBS)
+
+test-asan: deps build $(ASAN_MODULE)
+	@lib=$$($(CC) -print-file-name=libasan.so); [ -f "$$lib" ] || \
+	    { echo "test-asan: libasan.so not found for $(CC)" >&2; exit 1; }
+	@rm -rf $(ASAN_DIR)/reports && mkdir -p $(ASAN_DIR)/reports
+	@start=$$(date +%s); \
+	TO_ASAN=1 TO_ASAN_LIB=$$($(CC) -print-file-name=libasan.so) \
+	    TO_MODULE=$(abspath $(ASAN_MODULE)) TO_SANITIZER_DIR=$(abspath $(ASAN_DIR)/reports) \
+	    $(PYTHON) -m pytest -q t/api $(PYTEST_ARGS); rc=$$?; \
+	echo "test-asan: pytest took $$(( $$(date +%s) - start ))s"; \
+	if [ -n "$$(ls -A $(ASAN_DIR)/reports)" ]; then \
+	    for f in $(ASAN_DIR)/reports/*; do echo "== $$f"; grep -E -B2 -A30 \
+	        'ERROR: AddressSanitizer|runtime error:|exit signal' "$$f" | head -80; done; \
+	    echo "test-asan: sanitizer reports in $(ASAN_DIR)/reports" >&2; exit 1; \
+	fi; \
+	exit $$rc
+
 run: deps build
 	PORT=$(PORT) PGPORT=$(PGPORT) scripts/run
 
@@ -95,5 +128,5 @@ format:
 
 clean:
 	rm -rf $(MODDIR)/.libs $(MODDIR)/build.log testobserver-migrate testobserver-admin \
-	    t/unit/run_*
+	    t/unit/run_* build
 	find $(MODDIR) -name '*.lo' -o -name '*.la' -o -name '*.slo' -o -name '*.o' | xargs rm -f
