@@ -4,7 +4,10 @@
 #   make test       unit tests (cmocka) and API tests (pytest, real httpd + PostgreSQL)
 #   make lint       format check, cppcheck, clang-tidy
 #   make test-asan  API tests against a build with AddressSanitizer and UBSan
-.PHONY: all build deps run test unit api lint format conf clean test-asan
+#   make fuzz       libFuzzer targets of the pure core, FUZZ_SECONDS each
+#   make fuzz-regress  the fuzz targets over their committed corpus, no fuzzing
+.PHONY: all build deps deps-fuzz deps-fuzz-install run test unit api lint format conf clean test-asan fuzz \
+        fuzz-regress fuzz-regress-if-clang
 
 PORT ?= 30000
 PGPORT ?= 30432
@@ -39,13 +42,17 @@ UNIT_TESTS := $(patsubst t/unit/%.c,t/unit/run_%,$(wildcard t/unit/test_*.c))
 
 DEBS := apache2 apache2-dev libaprutil1-dbd-pgsql libjson-c-dev libcmocka-dev postgresql \
         python3-pytest python3-requests pkg-config
+# libclang-rt-dev is Debian's name for the default clang's runtimes
+# (libclang-rt-14-dev on Debian 12)
+FUZZ_DEBS := clang libclang-rt-dev
 
 all: build
 build: $(MODULE) testobserver-migrate testobserver-admin $(UNIT_TESTS)
 
-# Installs the Debian packages that are missing (as root, or through sudo).
-deps:
-	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+# Installs the Debian packages of a list that are missing (as root, or
+# through sudo).
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	    grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:" $$missing; \
@@ -53,6 +60,17 @@ deps:
 	    $$SUDO apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEBS))
+
+# clang and its runtimes (libFuzzer, sanitizers) for the fuzz targets,
+# unless the clang at hand already builds a fuzz target
+deps-fuzz:
+	@$(FUZZ_PROBE) || $(MAKE) --no-print-directory deps-fuzz-install
+deps-fuzz-install:
+	$(call install_missing,$(FUZZ_DEBS))
 
 $(MODULE): $(MOD_SRC) $(MOD_HDR) Makefile
 	cd $(MODDIR) && $(APXS) -c -o mod_testobserver.la \
@@ -83,6 +101,7 @@ api: build
 
 test: deps build
 	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory fuzz-regress-if-clang
 	$(MAKE) --no-print-directory api
 
 # The module with AddressSanitizer and UBSan, in a folder of its own (apxs
@@ -117,6 +136,71 @@ test-asan: deps build $(ASAN_MODULE)
 	fi; \
 	exit $$rc
 
+# libFuzzer targets of the pure core, one per parser of outside input
+# (t/fuzz/fuzz_<name>.c), built with clang into build/fuzz. The committed
+# seeds are t/fuzz/corpus/<name>/, its dictionary t/fuzz/<name>.dict (fuzzing reads them but writes what it
+# finds to build/fuzz/work/<name>/); a crash is saved as
+# build/fuzz/crashes/<name>-crash-* and belongs in the corpus afterwards, so
+# fuzz-regress replays it.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_DIR := build/fuzz
+FUZZ_NAMES := json validate scalar router config $(if $(wildcard $(MODDIR)/model/to_events.c),events)
+FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer -std=gnu11 $(WARN)
+FUZZ_OPTS := -timeout=10 -rss_limit_mb=2048 -print_final_stats=0
+FUZZ_PROBE := echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' | \
+              $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c - -o /dev/null >/dev/null 2>&1
+
+$(FUZZ_DIR)/routes.inc: $(MODDIR)/http/to_routes.c
+	@mkdir -p $(FUZZ_DIR)
+	sed -n 's/^ *{\("[A-Z]*", "[^"]*"\).*/{\1, NULL, NULL},/p' $< >$@
+
+$(FUZZ_DIR)/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz_common.h $(CORE_SRC) $(MOD_HDR) $(FUZZ_DIR)/routes.inc
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(APR_INCLUDES) $(JSON_CFLAGS) -I$(MODDIR) -I$(FUZZ_DIR) -o $@ \
+	    $< $(CORE_SRC) $(APR_LIBS) $(JSON_LIBS)
+
+fuzz: deps deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@rm -rf $(FUZZ_DIR)/crashes; start=$$(date +%s); failed=; \
+	for n in $(FUZZ_NAMES); do \
+	    mkdir -p $(FUZZ_DIR)/work/$$n $(FUZZ_DIR)/crashes t/fuzz/corpus/$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+	    dict=; [ ! -f t/fuzz/$$n.dict ] || dict=-dict=t/fuzz/$$n.dict; \
+	    $(FUZZ_DIR)/fuzz_$$n $(FUZZ_OPTS) $$dict -max_total_time=$(FUZZ_SECONDS) \
+	        -artifact_prefix=$(FUZZ_DIR)/crashes/$$n- $(FUZZ_DIR)/work/$$n t/fuzz/corpus/$$n \
+	        >$(FUZZ_DIR)/$$n.log 2>&1 || { failed="$$failed $$n"; tail -40 $(FUZZ_DIR)/$$n.log; }; \
+	done; \
+	echo "fuzz: $$(( $$(date +%s) - start ))s"; \
+	if [ -n "$$failed" ]; then \
+	    echo "fuzz: crashes in$$failed (inputs in $(FUZZ_DIR)/crashes)" >&2; exit 1; fi
+
+fuzz-regress: deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@failed=; for n in $(FUZZ_NAMES); do \
+	    files=$$(find t/fuzz/corpus/$$n -type f 2>/dev/null | sort); \
+	    [ -n "$$files" ] || continue; \
+	    $(FUZZ_DIR)/fuzz_$$n $(FUZZ_OPTS) $$files >$(FUZZ_DIR)/$$n-regress.log 2>&1 || \
+	        { failed="$$failed $$n"; tail -40 $(FUZZ_DIR)/$$n-regress.log; }; \
+	    echo "fuzz-regress: $$n: $$(echo "$$files" | wc -l) inputs"; \
+	done; \
+	for f in $$(find t/fuzz/known -mindepth 2 -type f 2>/dev/null | sort); do \
+	    n=$$(basename $$(dirname $$f)); \
+	    if TO_FUZZ_KNOWN=1 $(FUZZ_DIR)/fuzz_$$n $(FUZZ_OPTS) $$f >$(FUZZ_DIR)/known.log 2>&1; then \
+	        failed="$$failed $$f(fixed: move it to t/fuzz/corpus/$$n)"; \
+	    else echo "fuzz-regress: known defect still there: $$f"; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz-regress: failed:$$failed" >&2; exit 1; fi
+
+# make test replays the fuzz corpus only where clang can build the targets
+fuzz-regress-if-clang:
+	@if $(FUZZ_PROBE); then \
+	    $(MAKE) --no-print-directory fuzz-regress; \
+	else \
+	    echo "fuzz-regress: skipped, $(FUZZ_CC) with libFuzzer is not installed (make deps-fuzz)"; \
+	fi
+
 run: deps build
 	PORT=$(PORT) PGPORT=$(PGPORT) scripts/run
 
@@ -124,7 +208,7 @@ lint:
 	scripts/lint
 
 format:
-	clang-format -i $(MOD_SRC) $(MOD_HDR) $(wildcard migrate/*.c migrate/*.h t/unit/*.c)
+	clang-format -i $(MOD_SRC) $(MOD_HDR) $(wildcard migrate/*.c migrate/*.h t/unit/*.c t/fuzz/*.c t/fuzz/*.h)
 
 clean:
 	rm -rf $(MODDIR)/.libs $(MODDIR)/build.log testobserver-migrate testobserver-admin \
