@@ -52,6 +52,47 @@ static inline char *to_fuzz_cstr(apr_pool_t *pool, const uint8_t *data, size_t s
     return apr_pstrmemdup(pool, (const char *)data, size);
 }
 
+/* RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF */
+static inline int to_fuzz_is_utf8(const uint8_t *s, size_t n)
+{
+    size_t i = 0, k, len;
+    uint32_t c;
+
+    while (i < n) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        if (s[i] >= 0xC2 && s[i] <= 0xDF) {
+            len = 2, c = s[i] & 0x1F;
+        }
+        else if (s[i] >= 0xE0 && s[i] <= 0xEF) {
+            len = 3, c = s[i] & 0x0F;
+        }
+        else if (s[i] >= 0xF0 && s[i] <= 0xF4) {
+            len = 4, c = s[i] & 0x07;
+        }
+        else {
+            return 0;
+        }
+        if (i + len > n) {
+            return 0;
+        }
+        for (k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) {
+                return 0;
+            }
+            c = (c << 6) | (s[i + k] & 0x3F);
+        }
+        if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10FFFF ||
+            (c >= 0xD800 && c <= 0xDFFF)) {
+            return 0;
+        }
+        i += len;
+    }
+    return 1;
+}
+
 /* An invariant of the code under test failed: a finding, as a crash is. */
 #define TO_FUZZ_ASSERT(cond)                                                                       \
     do {                                                                                           \

@@ -97,47 +97,6 @@ static void check_object(to_verr_t *e, json_object *loc, json_object *input,
     }
 }
 
-/* RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF */
-static int is_utf8(const uint8_t *s, size_t n)
-{
-    size_t i = 0, k, len;
-    uint32_t c;
-
-    while (i < n) {
-        if (s[i] < 0x80) {
-            i++;
-            continue;
-        }
-        if (s[i] >= 0xC2 && s[i] <= 0xDF) {
-            len = 2, c = s[i] & 0x1F;
-        }
-        else if (s[i] >= 0xE0 && s[i] <= 0xEF) {
-            len = 3, c = s[i] & 0x0F;
-        }
-        else if (s[i] >= 0xF0 && s[i] <= 0xF4) {
-            len = 4, c = s[i] & 0x07;
-        }
-        else {
-            return 0;
-        }
-        if (i + len > n) {
-            return 0;
-        }
-        for (k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) {
-                return 0;
-            }
-            c = (c << 6) | (s[i + k] & 0x3F);
-        }
-        if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) || c > 0x10FFFF ||
-            (c >= 0xD800 && c <= 0xDFFF)) {
-            return 0;
-        }
-        i += len;
-    }
-    return 1;
-}
-
 /* whether v holds a number check_bool cannot convert (the known defect) */
 static int has_huge_number(json_object *v)
 {
@@ -201,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     else {
         body = to_json_own(pool, to_json_strn((const char *)data, size));
-        echo_ok = to_fuzz_known || is_utf8(data, size);
+        echo_ok = to_fuzz_known || to_fuzz_is_utf8(data, size);
     }
     for (t = 0; t < TO_NELTS(tables); t++) {
         check_object(&e, loc, body, tables[t].fields, tables[t].n);
