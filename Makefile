@@ -108,10 +108,13 @@ test: deps build
 # would build next to the sources and clobber the normal build). httpd is
 # not instrumented: the API tests preload libasan into it (TO_ASAN=1) and
 # have the sanitizers write their reports under build/asan/reports, which
-# must stay empty; the error logs are checked for reports as well.
+# must stay empty; the error logs are checked for reports as well (gcc's
+# UBSan writes to stderr, which is httpd's error log). float-cast-overflow
+# is one of clang's "undefined" checks that gcc leaves out. Known defects
+# not fixed yet are suppressed in t/api/sanitizer.supp.
 ASAN_DIR := build/asan
 ASAN_MODULE := $(ASAN_DIR)/mod_testobserver.so
-ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -g -O1
+ASAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -g -O1
 APXS_INCLUDEDIR := $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)
 
 $(ASAN_MODULE): $(MOD_SRC) $(MOD_HDR) Makefile

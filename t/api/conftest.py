@@ -50,8 +50,19 @@ def sanitizer_env(port):
     # httpd and APR keep their pools until exit: leaks there are not ours
     env["LD_PRELOAD"] = libasan
     env["ASAN_OPTIONS"] = f"{common}:detect_leaks=0:abort_on_error=0"
-    env["UBSAN_OPTIONS"] = common
+    # known, reported defects the sanitizers would report on every run
+    env["UBSAN_OPTIONS"] = f"{common}:suppressions={REPO / 't/api/sanitizer.supp'}"
     return env
+
+
+def sanitizer_conf():
+    """With TO_ASAN=1, children that switched to www-data stay dumpable, so
+    the UBSan runtime, set up lazily in a child, can still read its options
+    from /proc/self/environ (httpd calls prctl(PR_SET_DUMPABLE) when a
+    CoreDumpDirectory is set)."""
+    if os.environ.get("TO_ASAN") != "1" or os.geteuid() != 0:
+        return ""
+    return f'\nCoreDumpDirectory "{SANITIZER_DIR or tempfile.gettempdir()}"\n'
 
 
 class Postgres:
@@ -160,7 +171,7 @@ class Server:
         values = {
             "RUNDIR": str(self.root), "LOGDIR": str(self.root), "PORT": str(self.port),
             "HTTPD_MODDIR": HTTPD_MODDIR, "MODULE": MODULE,
-            "DSN": self.pg.main_dsn, "USER_LINES": user_lines, "EXTRA": self.extra,
+            "DSN": self.pg.main_dsn, "USER_LINES": user_lines, "EXTRA": self.extra + sanitizer_conf(),
         }
         for k, v in values.items():
             text = text.replace(f"@{k}@", v)
