@@ -5,6 +5,7 @@ The outage tests run against a PostgreSQL + httpd pair of their own (the
 session's shared pair must keep working for the other tests); the
 concurrency tests use the shared server."""
 
+import json
 import os
 import pathlib
 import shutil
@@ -156,7 +157,7 @@ def test_outage_under_load_503_then_resumes(own_pair):
     for e in exchanges:
         if e[4] == 503:
             assert e[5] == "application/json", e
-            assert isinstance(requests.models.complexjson.loads(e[6])["detail"], str), e
+            assert isinstance(json.loads(e[6])["detail"], str), e
 
     # while PostgreSQL was away, every request answered 503
     during = [e for e in exchanges if e[2] >= down and e[2] + e[3] <= up_request]
