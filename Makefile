@@ -111,7 +111,8 @@ test: deps build
 # must stay empty; the error logs are checked for reports as well (gcc's
 # UBSan writes to stderr, which is httpd's error log). float-cast-overflow
 # is one of clang's "undefined" checks that gcc leaves out. Known defects
-# not fixed yet are suppressed in t/api/sanitizer.supp.
+# not fixed yet are suppressed in t/api/sanitizer.supp; the reports of a
+# known crash an xfail test provokes are moved to build/asan/reports-known.
 ASAN_DIR := build/asan
 ASAN_MODULE := $(ASAN_DIR)/mod_testobserver.so
 ASAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -g -O1
@@ -126,12 +127,14 @@ $(ASAN_MODULE): $(MOD_SRC) $(MOD_HDR) Makefile
 test-asan: deps build $(ASAN_MODULE)
 	@lib=$$($(CC) -print-file-name=libasan.so); [ -f "$$lib" ] || \
 	    { echo "test-asan: libasan.so not found for $(CC)" >&2; exit 1; }
-	@rm -rf $(ASAN_DIR)/reports && mkdir -p $(ASAN_DIR)/reports
+	@rm -rf $(ASAN_DIR)/reports $(ASAN_DIR)/reports-known && mkdir -p $(ASAN_DIR)/reports
 	@start=$$(date +%s); \
 	TO_ASAN=1 TO_ASAN_LIB=$$($(CC) -print-file-name=libasan.so) \
 	    TO_MODULE=$(abspath $(ASAN_MODULE)) TO_SANITIZER_DIR=$(abspath $(ASAN_DIR)/reports) \
 	    $(PYTHON) -m pytest -q t/api $(PYTEST_ARGS); rc=$$?; \
 	echo "test-asan: pytest took $$(( $$(date +%s) - start ))s"; \
+	[ ! -d $(ASAN_DIR)/reports-known ] || \
+	    echo "test-asan: reports of known crashes (xfail) set aside in $(ASAN_DIR)/reports-known"; \
 	if [ -n "$$(ls -A $(ASAN_DIR)/reports)" ]; then \
 	    for f in $(ASAN_DIR)/reports/*; do echo "== $$f"; grep -E -B2 -A30 \
 	        'ERROR: AddressSanitizer|runtime error:|exit signal' "$$f" | head -80; done; \

@@ -49,7 +49,7 @@ def sanitizer_env(port):
     common = f"log_path={logs}/httpd-{port}:print_stacktrace=1"
     # httpd and APR keep their pools until exit: leaks there are not ours
     env["LD_PRELOAD"] = libasan
-    env["ASAN_OPTIONS"] = f"{common}:detect_leaks=0:abort_on_error=0"
+    env["ASAN_OPTIONS"] = f"{common}:detect_leaks=0:abort_on_error=0:handle_segv=1:allow_user_segv_handler=0"
     # known, reported defects the sanitizers would report on every run
     env["UBSAN_OPTIONS"] = f"{common}:suppressions={REPO / 't/api/sanitizer.supp'}"
     return env

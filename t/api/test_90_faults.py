@@ -17,7 +17,7 @@ import time
 import pytest
 import requests
 
-from conftest import REPO, Postgres, free_port, start_server
+from conftest import REPO, SANITIZER_DIR, Postgres, free_port, start_server
 
 CRASH_LINES = ("exit signal", "Segmentation fault", "AddressSanitizer", "runtime error:")
 BATCH = 5  # results per batch posted during the outage
@@ -38,6 +38,52 @@ def crash_lines(srv, since=0):
     return [line for line in srv.log_text()[since:].splitlines() if any(c in line for c in CRASH_LINES)]
 
 
+# A known crash (reported, not fixed): when BEGIN fails with an error result
+# (the server is shutting down, or has dropped the connection, between the
+# request's previous statement and its BEGIN), apr-util 1.6's pgsql driver
+# dereferences the NULL transaction it was handed (dbd_pgsql_start_transaction
+# sets (*trans)->handle after a failed BEGIN), and to_db_begin hands it one.
+BEGIN_CRASH = ("server: a child segfaults when BEGIN fails on a connection PostgreSQL has just "
+               "dropped: to_db_begin calls apr_dbd_transaction_start with a NULL transaction, "
+               "which apr-util 1.6.3's pgsql driver dereferences after a failed BEGIN")
+
+
+def known_begin_crash(srv, since=0):
+    """Whether srv's children crashed, and only as BEGIN_CRASH does: a
+    segfault in the error log, or under TO_ASAN=1 sanitizer reports in
+    apr_dbd_transaction_start (those are then set aside, next to the
+    reports folder, so that make test-asan judges the others)."""
+    lines = crash_lines(srv, since)
+    if not lines:
+        return False
+    if not SANITIZER_DIR:
+        return all("exit signal Segmentation fault" in line for line in lines)
+    reports = sorted(pathlib.Path(SANITIZER_DIR).glob(f"httpd-{srv.port}.*"))
+    if not reports or not all("in apr_dbd_transaction_start" in r.read_text(errors="replace")
+                              for r in reports):
+        return False
+    if not all("AddressSanitizer:DEADLYSIGNAL" in line for line in lines):
+        return False
+    known = pathlib.Path(SANITIZER_DIR + "-known")
+    known.mkdir(exist_ok=True)
+    for r in reports:
+        shutil.move(str(r), known / r.name)
+    srv.known_crash = True
+    return True
+
+
+def stop_server(srv):
+    """Stops srv; under TO_ASAN=1 its error log, copied for its known crash
+    only, is set aside with the crash's reports."""
+    srv.stop()
+    copy = pathlib.Path(SANITIZER_DIR or "/nonexistent") / f"error-{srv.port}.log"
+    if getattr(srv, "known_crash", False) and copy.exists():
+        if not [line for line in crash_lines(srv) if "AddressSanitizer:DEADLYSIGNAL" not in line]:
+            shutil.move(str(copy), pathlib.Path(SANITIZER_DIR + "-known") / copy.name)
+    if not os.environ.get("TO_KEEP_TMP"):
+        shutil.rmtree(srv.root, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
 def own_pair():
     """A PostgreSQL cluster and an httpd of this module's own."""
@@ -52,10 +98,9 @@ def own_pair():
     srv = start_server(pg)
     srv.key = srv.add_application(["change_test", "view_test"])
     yield srv
-    srv.stop()
+    stop_server(srv)
     pg.stop()
     if not os.environ.get("TO_KEEP_TMP"):
-        shutil.rmtree(srv.root, ignore_errors=True)
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -146,6 +191,8 @@ def test_outage_under_load_503_then_resumes(own_pair):
         recovered = time.monotonic()
         time.sleep(3)
     exchanges = load.log
+    if known_begin_crash(srv, log_start):
+        pytest.xfail(BEGIN_CRASH + " (a race: here it happened)")
 
     # every request had an answer, in time, and only 200 or a JSON 503
     errors = [e for e in exchanges if not isinstance(e[4], int)]
@@ -218,6 +265,39 @@ def test_outage_answers_503_and_writes_nothing(own_pair):
     assert not crash_lines(srv, log_start)
 
 
+@pytest.mark.xfail(strict=True, reason=BEGIN_CRASH)
+def test_connection_dropped_before_begin_no_crash(own_pair):
+    """The race of the outage above, made certain: with the permissions
+    ignored, BEGIN is a POST's first statement; PostgreSQL drops every
+    connection of httpd's while it is idle. The next requests must answer
+    (503 or 200), not lose their child."""
+    pg = own_pair.pg
+    srv = start_server(pg, extra="TestObserverIgnorePermissions change_test view_test")
+    try:
+        api = srv.client()
+        r = api.put("/v1/test-executions/start-test", json=start_body("https://ci.example.com/fault/4"))
+        assert r.status_code == 200, r.text
+        path = f"/v1/test-executions/{r.json()['id']}/test-results"
+        for _ in range(3):
+            assert api.post(path, json=[{"name": "before", "status": "PASSED"}]).status_code == 200
+        pg.psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE usename = 'testobserver' AND pid <> pg_backend_pid()")
+        time.sleep(0.2)
+        answers = []
+        for _ in range(6):
+            try:
+                answers.append(srv.client().post(path, json=[{"name": "after", "status": "PASSED"}],
+                                                 timeout=ANSWER_WITHIN).status_code)
+            except requests.RequestException as e:
+                answers.append(repr(e))
+        crashed = known_begin_crash(srv)
+        assert not crashed, f"children crashed; answers: {answers}"
+        assert set(answers) <= {200, 503}, answers
+        assert not crash_lines(srv)
+    finally:
+        stop_server(srv)
+
+
 @pytest.mark.xfail(strict=True, reason=(
     "server: after a PostgreSQL restart, pooled connections that sat idle through it fail "
     "their next statement (500 'terminating connection due to administrator command'), are "
@@ -251,9 +331,7 @@ def test_restart_while_idle_resumes(own_pair):
         assert set(rounds[-1]) == {200}, f"not resumed within {RECOVER_WITHIN}s: {rounds}"
         assert not crash_lines(srv, log_start)
     finally:
-        srv.stop()
-        if not os.environ.get("TO_KEEP_TMP"):
-            shutil.rmtree(srv.root, ignore_errors=True)
+        stop_server(srv)
 
 
 # --- many clients at once, on the shared server -------------------------------------------------
