@@ -3,7 +3,11 @@
 #   make run        private PostgreSQL under var/, migrations, httpd on 127.0.0.1:$(PORT)
 #   make test       unit tests (cmocka) and API tests (pytest, real httpd + PostgreSQL)
 #   make lint       format check, cppcheck, clang-tidy
-.PHONY: all build deps run test unit api lint format conf clean docs-assets
+#   make test-asan  API tests against a build with AddressSanitizer and UBSan
+#   make fuzz       libFuzzer targets of the pure core, FUZZ_SECONDS each
+#   make fuzz-regress  the fuzz targets over their committed corpus, no fuzzing
+.PHONY: all build deps deps-fuzz deps-fuzz-install run test unit api lint format conf clean test-asan fuzz \
+        fuzz-regress fuzz-regress-if-clang docs-assets
 
 PORT ?= 30000
 PGPORT ?= 30432
@@ -40,13 +44,17 @@ UNIT_TESTS := $(patsubst t/unit/%.c,t/unit/run_%,$(wildcard t/unit/test_*.c))
 
 DEBS := apache2 apache2-dev libaprutil1-dbd-pgsql libjson-c-dev libcmocka-dev postgresql \
         python3-pytest python3-requests pkg-config
+# libclang-rt-dev is Debian's name for the default clang's runtimes
+# (libclang-rt-14-dev on Debian 12)
+FUZZ_DEBS := clang libclang-rt-dev
 
 all: build
 build: $(MODULE) testobserver-migrate testobserver-admin $(UNIT_TESTS)
 
-# Installs the Debian packages that are missing (as root, or through sudo).
-deps:
-	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+# Installs the Debian packages of a list that are missing (as root, or
+# through sudo).
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	    grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	    echo "installing:" $$missing; \
@@ -54,8 +62,19 @@ deps:
 	    $$SUDO apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEBS))
 	@command -v npm >/dev/null || { SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
+
+# clang and its runtimes (libFuzzer, sanitizers) for the fuzz targets,
+# unless the clang at hand already builds a fuzz target
+deps-fuzz:
+	@$(FUZZ_PROBE) || $(MAKE) --no-print-directory deps-fuzz-install
+deps-fuzz-install:
+	$(call install_missing,$(FUZZ_DEBS))
 
 $(MODULE): $(MOD_SRC) $(MOD_HDR) Makefile
 	cd $(MODDIR) && $(APXS) -c -o mod_testobserver.la \
@@ -86,7 +105,111 @@ api: build docs-assets
 
 test: deps build
 	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory fuzz-regress-if-clang
 	$(MAKE) --no-print-directory api
+
+# The module with AddressSanitizer and UBSan, in a folder of its own (apxs
+# would build next to the sources and clobber the normal build). httpd is
+# not instrumented: the API tests preload libasan into it (TO_ASAN=1) and
+# have the sanitizers write their reports under build/asan/reports, which
+# must stay empty; the error logs are checked for reports as well (gcc's
+# UBSan writes to stderr, which is httpd's error log). float-cast-overflow
+# is one of clang's "undefined" checks that gcc leaves out. Known defects
+# not fixed yet are suppressed in t/api/sanitizer.supp; the reports of a
+# known crash an xfail test provokes are moved to build/asan/reports-known.
+ASAN_DIR := build/asan
+ASAN_MODULE := $(ASAN_DIR)/mod_testobserver.so
+ASAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -g -O1
+APXS_INCLUDEDIR := $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)
+
+$(ASAN_MODULE): $(MOD_SRC) $(MOD_HDR) Makefile
+	@mkdir -p $(ASAN_DIR)
+	$(CC) -shared -fPIC $(ASAN_FLAGS) -std=gnu11 $(WARN) -DLINUX -D_REENTRANT -D_GNU_SOURCE \
+	    -I$(APXS_INCLUDEDIR) $(APR_INCLUDES) $(JSON_CFLAGS) -DTO_BUILD_VERSION='"$(VERSION)"' \
+	    -o $@ $(MOD_SRC) $(JSON_LIBS)
+
+test-asan: deps build $(ASAN_MODULE)
+	@lib=$$($(CC) -print-file-name=libasan.so); [ -f "$$lib" ] || \
+	    { echo "test-asan: libasan.so not found for $(CC)" >&2; exit 1; }
+	@rm -rf $(ASAN_DIR)/reports $(ASAN_DIR)/reports-known && mkdir -p $(ASAN_DIR)/reports
+	@start=$$(date +%s); \
+	TO_ASAN=1 TO_ASAN_LIB=$$($(CC) -print-file-name=libasan.so) \
+	    TO_MODULE=$(abspath $(ASAN_MODULE)) TO_SANITIZER_DIR=$(abspath $(ASAN_DIR)/reports) \
+	    $(PYTHON) -m pytest -q t/api $(PYTEST_ARGS); rc=$$?; \
+	echo "test-asan: pytest took $$(( $$(date +%s) - start ))s"; \
+	[ ! -d $(ASAN_DIR)/reports-known ] || \
+	    echo "test-asan: reports of known crashes (xfail) set aside in $(ASAN_DIR)/reports-known"; \
+	if [ -n "$$(ls -A $(ASAN_DIR)/reports)" ]; then \
+	    for f in $(ASAN_DIR)/reports/*; do echo "== $$f"; grep -E -B2 -A30 \
+	        'ERROR: AddressSanitizer|runtime error:|exit signal' "$$f" | head -80; done; \
+	    echo "test-asan: sanitizer reports in $(ASAN_DIR)/reports" >&2; exit 1; \
+	fi; \
+	exit $$rc
+
+# libFuzzer targets of the pure core, one per parser of outside input
+# (t/fuzz/fuzz_<name>.c), built with clang into build/fuzz. The committed
+# seeds are t/fuzz/corpus/<name>/, its dictionary t/fuzz/<name>.dict (fuzzing reads them but writes what it
+# finds to build/fuzz/work/<name>/); a crash is saved as
+# build/fuzz/crashes/<name>-crash-* and belongs in the corpus afterwards, so
+# fuzz-regress replays it.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_DIR := build/fuzz
+FUZZ_NAMES := json validate scalar router config $(if $(wildcard $(MODDIR)/model/to_events.c),events)
+FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer -std=gnu11 $(WARN)
+FUZZ_OPTS := -timeout=10 -rss_limit_mb=2048 -print_final_stats=0
+FUZZ_PROBE := echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' | \
+              $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c - -o /dev/null >/dev/null 2>&1
+
+$(FUZZ_DIR)/routes.inc: $(MODDIR)/http/to_routes.c
+	@mkdir -p $(FUZZ_DIR)
+	sed -n 's/^ *{\("[A-Z]*", "[^"]*"\).*/{\1, NULL, NULL},/p' $< >$@
+
+$(FUZZ_DIR)/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz_common.h $(CORE_SRC) $(MOD_HDR) $(FUZZ_DIR)/routes.inc
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(APR_INCLUDES) $(JSON_CFLAGS) -I$(MODDIR) -I$(FUZZ_DIR) -o $@ \
+	    $< $(CORE_SRC) $(APR_LIBS) $(JSON_LIBS)
+
+fuzz: deps deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@rm -rf $(FUZZ_DIR)/crashes; start=$$(date +%s); failed=; \
+	for n in $(FUZZ_NAMES); do \
+	    mkdir -p $(FUZZ_DIR)/work/$$n $(FUZZ_DIR)/crashes t/fuzz/corpus/$$n; \
+	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+	    dict=; [ ! -f t/fuzz/$$n.dict ] || dict=-dict=t/fuzz/$$n.dict; \
+	    $(FUZZ_DIR)/fuzz_$$n $(FUZZ_OPTS) $$dict -max_total_time=$(FUZZ_SECONDS) \
+	        -artifact_prefix=$(FUZZ_DIR)/crashes/$$n- $(FUZZ_DIR)/work/$$n t/fuzz/corpus/$$n \
+	        >$(FUZZ_DIR)/$$n.log 2>&1 || { failed="$$failed $$n"; tail -40 $(FUZZ_DIR)/$$n.log; }; \
+	done; \
+	echo "fuzz: $$(( $$(date +%s) - start ))s"; \
+	if [ -n "$$failed" ]; then \
+	    echo "fuzz: crashes in$$failed (inputs in $(FUZZ_DIR)/crashes)" >&2; exit 1; fi
+
+fuzz-regress: deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@failed=; for n in $(FUZZ_NAMES); do \
+	    files=$$(find t/fuzz/corpus/$$n -type f 2>/dev/null | sort); \
+	    [ -n "$$files" ] || continue; \
+	    $(FUZZ_DIR)/fuzz_$$n $(FUZZ_OPTS) $$files >$(FUZZ_DIR)/$$n-regress.log 2>&1 || \
+	        { failed="$$failed $$n"; tail -40 $(FUZZ_DIR)/$$n-regress.log; }; \
+	    echo "fuzz-regress: $$n: $$(echo "$$files" | wc -l) inputs"; \
+	done; \
+	for f in $$(find t/fuzz/known -mindepth 2 -type f 2>/dev/null | sort); do \
+	    n=$$(basename $$(dirname $$f)); \
+	    if TO_FUZZ_KNOWN=1 $(FUZZ_DIR)/fuzz_$$n $(FUZZ_OPTS) $$f >$(FUZZ_DIR)/known.log 2>&1; then \
+	        failed="$$failed $$f(fixed: move it to t/fuzz/corpus/$$n)"; \
+	    else echo "fuzz-regress: known defect still there: $$f"; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz-regress: failed:$$failed" >&2; exit 1; fi
+
+# make test replays the fuzz corpus only where clang can build the targets
+fuzz-regress-if-clang:
+	@if $(FUZZ_PROBE); then \
+	    $(MAKE) --no-print-directory fuzz-regress; \
+	else \
+	    echo "fuzz-regress: skipped, $(FUZZ_CC) with libFuzzer is not installed (make deps-fuzz)"; \
+	fi
 
 run: deps build docs-assets
 	PORT=$(PORT) PGPORT=$(PGPORT) scripts/run
@@ -101,9 +224,9 @@ lint:
 	scripts/lint
 
 format:
-	clang-format -i $(MOD_SRC) $(MOD_HDR) $(wildcard migrate/*.c migrate/*.h t/unit/*.c)
+	clang-format -i $(MOD_SRC) $(MOD_HDR) $(wildcard migrate/*.c migrate/*.h t/unit/*.c t/fuzz/*.c t/fuzz/*.h)
 
 clean:
 	rm -rf $(MODDIR)/.libs $(MODDIR)/build.log testobserver-migrate testobserver-admin \
-	    t/unit/run_*
+	    t/unit/run_* build
 	find $(MODDIR) -name '*.lo' -o -name '*.la' -o -name '*.slo' -o -name '*.o' | xargs rm -f

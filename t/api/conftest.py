@@ -17,6 +17,9 @@ import requests
 REPO = pathlib.Path(__file__).resolve().parents[2]
 HTTPD = shutil.which("apache2", path="/usr/sbin:/usr/bin") or "/usr/sbin/apache2"
 HTTPD_MODDIR = "/usr/lib/apache2/modules"
+# make test-asan points these at a sanitizer build of the module (see sanitizer_env)
+MODULE = os.environ.get("TO_MODULE") or str(REPO / "mod_testobserver/.libs/mod_testobserver.so")
+SANITIZER_DIR = os.environ.get("TO_SANITIZER_DIR")
 TABLES_KEPT = ("application", "alembic_version")
 
 
@@ -29,6 +32,37 @@ def free_port():
 def pg_bindir():
     dirs = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
     return dirs[-1]
+
+
+def sanitizer_env(port):
+    """httpd's environment: as ours, or with TO_ASAN=1 the sanitizer runtime
+    preloaded (/usr/sbin/apache2 is not instrumented, the module is) and its
+    reports written to TO_SANITIZER_DIR."""
+    env = dict(os.environ)
+    if os.environ.get("TO_ASAN") != "1":
+        return env
+    logs = pathlib.Path(SANITIZER_DIR or tempfile.mkdtemp(prefix="to-asan-"))
+    logs.mkdir(parents=True, exist_ok=True)
+    logs.chmod(0o1777)  # the children run as www-data when we are root
+    libasan = os.environ.get("TO_ASAN_LIB") or subprocess.run(
+        ["gcc", "-print-file-name=libasan.so"], capture_output=True, text=True).stdout.strip()
+    common = f"log_path={logs}/httpd-{port}:print_stacktrace=1"
+    # httpd and APR keep their pools until exit: leaks there are not ours
+    env["LD_PRELOAD"] = libasan
+    env["ASAN_OPTIONS"] = f"{common}:detect_leaks=0:abort_on_error=0:handle_segv=1:allow_user_segv_handler=0"
+    # known, reported defects the sanitizers would report on every run
+    env["UBSAN_OPTIONS"] = f"{common}:suppressions={REPO / 't/api/sanitizer.supp'}"
+    return env
+
+
+def sanitizer_conf():
+    """With TO_ASAN=1, children that switched to www-data stay dumpable, so
+    the UBSan runtime, set up lazily in a child, can still read its options
+    from /proc/self/environ (httpd calls prctl(PR_SET_DUMPABLE) when a
+    CoreDumpDirectory is set)."""
+    if os.environ.get("TO_ASAN") != "1" or os.geteuid() != 0:
+        return ""
+    return f'\nCoreDumpDirectory "{SANITIZER_DIR or tempfile.gettempdir()}"\n'
 
 
 class Postgres:
@@ -142,8 +176,8 @@ class Server:
         text = (REPO / "conf/httpd.conf.in").read_text()
         values = {
             "RUNDIR": str(self.root), "LOGDIR": str(self.root), "PORT": str(self.port),
-            "HTTPD_MODDIR": HTTPD_MODDIR, "MODULE": str(REPO / "mod_testobserver/.libs/mod_testobserver.so"),
-            "DSN": self.pg.main_dsn, "USER_LINES": user_lines, "EXTRA": self.extra,
+            "HTTPD_MODDIR": HTTPD_MODDIR, "MODULE": MODULE,
+            "DSN": self.pg.main_dsn, "USER_LINES": user_lines, "EXTRA": self.extra + sanitizer_conf(),
             "REPO": str(REPO), "OPENAPI_LINE": openapi_line(),
         }
         for k, v in values.items():
@@ -154,7 +188,7 @@ class Server:
 
     def start(self):
         conf = self.write_conf()
-        self.proc = subprocess.Popen([HTTPD, "-f", str(conf), "-DFOREGROUND"],
+        self.proc = subprocess.Popen([HTTPD, "-f", str(conf), "-DFOREGROUND"], env=sanitizer_env(self.port),
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.time() + 15
         while time.time() < deadline:
@@ -175,6 +209,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if SANITIZER_DIR and CRASH.search(self.log_text()):
+            # kept for make test-asan, which fails on any file there
+            shutil.copy(self.error_log, pathlib.Path(SANITIZER_DIR) / f"error-{self.port}.log")
 
     def log_text(self):
         return self.error_log.read_text(errors="replace") if self.error_log.exists() else ""
