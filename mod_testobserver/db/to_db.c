@@ -22,6 +22,10 @@ static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire_fn;
  * (a % followed by a letter), so variadic calls can be turned into arrays. */
 static apr_hash_t *nargs_by_label;
 
+/* The statement sets registered at start-up, to prepare again on a
+ * connection that lost them. */
+static const to_sql_t *const *registered_sets;
+
 static int count_args(const char *sql)
 {
     int n = 0;
@@ -43,6 +47,7 @@ void to_db_prepare_all(apr_pool_t *pool, server_rec *s, const to_sql_t *const *s
     int i, j;
 
     nargs_by_label = apr_hash_make(pool);
+    registered_sets = sets;
     dbd_prepare_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
     dbd_acquire_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
     if (!dbd_prepare_fn || !dbd_acquire_fn) {
@@ -64,19 +69,80 @@ void to_db_prepare_all(apr_pool_t *pool, server_rec *s, const to_sql_t *const *s
 
 /* Logs a database failure and chooses the answer: 503 when the connection
  * is gone, 409 for a clash with a unique constraint, else 500. */
+/* A connection PostgreSQL dropped and libpq re-opened (apr_dbd_check_conn
+ * resets it) has lost its prepared statements, and mod_dbd keeps it in its
+ * pool: prepare them again on it, into mod_dbd's own table. */
+static int db_recover(to_req_t *tr)
+{
+    int i, j;
+
+    if (!tr->db || !registered_sets ||
+        apr_dbd_check_conn(tr->db->driver, tr->pool, tr->db->handle) != APR_SUCCESS) {
+        return 0;
+    }
+    for (i = 0; registered_sets[i]; i++) {
+        for (j = 0; registered_sets[i][j].label; j++) {
+            apr_dbd_prepared_t *stmt = NULL;
+            if (apr_dbd_prepare(tr->db->driver, tr->db->pool, tr->db->handle,
+                                registered_sets[i][j].sql, registered_sets[i][j].label,
+                                &stmt) != 0) {
+                return 0;
+            }
+            apr_hash_set(tr->db->prepared, registered_sets[i][j].label, APR_HASH_KEY_STRING, stmt);
+        }
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, tr->r,
+                  TO_LOGNO(00105) "database connection re-opened, statements prepared again");
+    return 1;
+}
+
+/* Whether msg says the session was lost rather than the statement refused. */
+static int session_lost(const char *msg)
+{
+    static const char *const signs[] = {"terminating connection",
+                                        "server closed the connection",
+                                        "no connection to the server",
+                                        "connection to server",
+                                        "could not receive data",
+                                        "could not send data",
+                                        "does not exist",
+                                        NULL};
+    int i;
+
+    for (i = 0; msg && signs[i]; i++) {
+        if (strstr(msg, signs[i]) &&
+            (strcmp(signs[i], "does not exist") || strstr(msg, "prepared statement"))) {
+            return 1;
+        }
+    }
+    return !msg;
+}
+
+/* Logs a database failure and chooses the answer: 503 when the connection
+ * is gone (it is repaired for the next request when the server is back),
+ * 409 for a clash with a unique constraint, 422 for a value PostgreSQL
+ * cannot store or index, else 500. */
 static int db_failed(to_req_t *tr, const char *label, int rv)
 {
     const char *msg = tr->db ? apr_dbd_error(tr->db->driver, tr->db->handle, rv) : NULL;
 
     ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r, TO_LOGNO(00102) "statement %s failed: %s", label,
                   msg ? msg : "(no message)");
-    if (tr->db && apr_dbd_check_conn(tr->db->driver, tr->pool, tr->db->handle) != APR_SUCCESS) {
+    if (session_lost(msg) ||
+        (tr->db && apr_dbd_check_conn(tr->db->driver, tr->pool, tr->db->handle) != APR_SUCCESS)) {
+        db_recover(tr);
         tr->detail = "Database unavailable";
         return HTTP_SERVICE_UNAVAILABLE;
     }
     if (msg && strstr(msg, "duplicate key value")) {
         tr->detail = "Conflict with an existing record";
         return HTTP_CONFLICT;
+    }
+    if (msg && (strstr(msg, "index row") || strstr(msg, "invalid byte sequence") ||
+                strstr(msg, "Unicode escape") || strstr(msg, "value too long"))) {
+        to_verr_value_error(&tr->verr, to_loc(&tr->verr, "body"),
+                            "a value is too long or not valid text for the database", NULL);
+        return to_answer_invalid(tr);
     }
     tr->detail = "Internal Server Error";
     return HTTP_INTERNAL_SERVER_ERROR;
@@ -221,6 +287,10 @@ int to_db_begin(to_req_t *tr)
     if ((status = to_db_acquire(tr)) != OK) {
         return status;
     }
+    /* apr-util 1.6's pgsql driver writes through the transaction pointer
+     * even when BEGIN fails: hand it zeroed room (larger than its record)
+     * rather than NULL, which it fills in on success */
+    tr->txn = apr_pcalloc(tr->pool, 64);
     rv = apr_dbd_transaction_start(tr->db->driver, tr->pool, tr->db->handle, &tr->txn);
     if (rv != 0) {
         return db_failed(tr, "BEGIN", rv);

@@ -14,6 +14,7 @@
 #include "../db/to_db.h"
 #include "../json/to_json.h"
 #include "../model/to_enums.h"
+#include "../model/to_filters.h"
 #include "../to_private.h"
 #include "to_http.h"
 
@@ -29,7 +30,8 @@ int to_path_id(to_req_t *tr, const char *name)
     {
         /* the same wording as the validation of JSON integers */
         json_object *loc = to_loc_key(&tr->verr, to_loc(&tr->verr, "path"), name);
-        json_object *input = to_json_own(tr->pool, to_json_str(value));
+        json_object *input =
+            to_json_own(tr->pool, to_json_str(value ? to_utf8_fix(tr->pool, value) : NULL));
         to_field_t f = {name, TO_T_INT, 0, 0, NULL};
         to_validate_value(&tr->verr, loc, input, &f);
     }
@@ -57,7 +59,8 @@ apr_table_t *to_http_parse_query(request_rec *r)
             continue;
         }
         if (*key) {
-            apr_table_add(t, key, value);
+            /* bytes that are not UTF-8 read as U+FFFD, as Starlette does */
+            apr_table_add(t, to_utf8_fix(r->pool, key), to_utf8_fix(r->pool, value));
         }
     }
     return t;
@@ -158,12 +161,22 @@ int to_read_body(to_req_t *tr, json_object **body)
         return OK;
     }
     if (!is_json_type(apr_table_get(r->headers_in, "Content-Type"))) {
-        *body = to_json_own(tr->pool, to_json_strn(buf, len));
+        /* handed to validation as text, which echoes it: keep it UTF-8 */
+        *body = to_json_own(tr->pool, to_json_str(to_utf8_valid(buf, len) && strlen(buf) == len
+                                                      ? buf
+                                                      : to_utf8_fix(tr->pool, buf)));
         return OK;
     }
     {
         to_json_parse_t parsed;
-        if (to_json_parse(tr->pool, buf, len, &parsed) != APR_SUCCESS) {
+        apr_status_t rv = to_json_parse(tr->pool, buf, len, &parsed);
+        if (rv == APR_SUCCESS && !to_utf8_valid(buf, len)) {
+            /* json-c lets overlong forms and surrogates through */
+            rv = APR_EINVAL;
+            parsed.offset = 0;
+            parsed.error = "Invalid UTF-8";
+        }
+        if (rv != APR_SUCCESS) {
             json_object *loc =
                 to_loc_index(&tr->verr, to_loc(&tr->verr, "body"), (int)parsed.offset);
             json_object *ctx = json_object_new_object();

@@ -267,7 +267,8 @@ static int check_bool(to_verr_t *e, json_object *loc, json_object *v)
         if (d == 0.0 || d == 1.0) {
             return 1;
         }
-        if (json_object_is_type(v, json_type_double) && d != (double)(long long)d) {
+        if (json_object_is_type(v, json_type_double) &&
+            (d > 9.2e18 || d < -9.2e18 || d != (double)(long long)d)) {
             break;
         }
         to_verr_add(e, "bool_parsing", loc,

@@ -252,6 +252,7 @@ def server(migrated):
     srv = start_server(migrated)
     srv.admin_key = srv.add_application(None, name="test_admin")
     migrated.psql("UPDATE application SET permissions = enum_range(NULL::permission) WHERE name = 'test_admin'")
+    migrated.admin_key = srv.admin_key
     yield srv
     srv.stop()
     if not os.environ.get("TO_KEEP_TMP"):
@@ -272,7 +273,15 @@ def clean_database(request):
     if not hasattr(pg, "tables"):
         pg.tables = pg.psql("SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables"
                             f" WHERE schemaname = 'public' AND tablename NOT IN {TABLES_KEPT!r}")
-    pg.psql(f"TRUNCATE {pg.tables} RESTART IDENTITY CASCADE; DELETE FROM application WHERE name <> 'test_admin'")
+    # the admin application is put back as it was, whatever a test did to it
+    admin = getattr(pg, "admin_key", None)
+    restore = ("" if not admin else
+               "INSERT INTO application (name, permissions, api_key, created_at, updated_at)"
+               f" VALUES ('test_admin', enum_range(NULL::permission), '{admin}', now(), now())"
+               " ON CONFLICT (name) DO UPDATE SET api_key = EXCLUDED.api_key,"
+               " permissions = EXCLUDED.permissions;")
+    pg.psql(f"TRUNCATE {pg.tables} RESTART IDENTITY CASCADE;"
+            f" DELETE FROM application WHERE name <> 'test_admin'; {restore}")
     srv = request.getfixturevalue("server") if "server" in request.fixturenames else None
     before = len(srv.log_text()) if srv else 0
     yield

@@ -265,7 +265,6 @@ def test_outage_answers_503_and_writes_nothing(own_pair):
     assert not crash_lines(srv, log_start)
 
 
-@pytest.mark.xfail(strict=True, reason=BEGIN_CRASH)
 def test_connection_dropped_before_begin_no_crash(own_pair):
     """The race of the outage above, made certain: with the permissions
     ignored, BEGIN is a POST's first statement; PostgreSQL drops every
@@ -298,11 +297,6 @@ def test_connection_dropped_before_begin_no_crash(own_pair):
         stop_server(srv)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server: after a PostgreSQL restart, pooled connections that sat idle through it fail "
-    "their next statement (500 'terminating connection due to administrator command'), are "
-    "then reset by apr_dbd_check_conn (PQreset) without their prepared statements, and answer "
-    "500 'prepared statement ... does not exist' from then on: service never resumes"))
 def test_restart_while_idle_resumes(own_pair):
     """PostgreSQL restarted (maintenance, failover) while httpd is idle:
     the next requests may answer 503, never 500, and service resumes."""
