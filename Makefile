@@ -3,7 +3,9 @@
 #   make run        private PostgreSQL under var/, migrations, httpd on 127.0.0.1:$(PORT)
 #   make test       unit tests (cmocka) and API tests (pytest, real httpd + PostgreSQL)
 #   make lint       format check, cppcheck, clang-tidy
-.PHONY: all build deps run test unit api lint format conf clean
+#   make seed       fill a running instance with realistic data (SIZE=small|large)
+#   make bench      load tests on a private PostgreSQL and httpd (SIZE=small|large)
+.PHONY: all build deps run test unit api lint format conf clean seed bench bench-deps
 
 PORT ?= 30000
 PGPORT ?= 30432
@@ -38,6 +40,9 @@ UNIT_TESTS := $(patsubst t/unit/%.c,t/unit/run_%,$(wildcard t/unit/test_*.c))
 
 DEBS := apache2 apache2-dev libaprutil1-dbd-pgsql libjson-c-dev libcmocka-dev postgresql \
         python3-pytest python3-requests pkg-config
+# what make bench needs on top (pgbench comes with postgresql)
+BENCH_DEBS := wrk
+SIZE ?= small
 
 all: build
 build: $(MODULE) testobserver-migrate testobserver-admin $(UNIT_TESTS)
@@ -89,6 +94,27 @@ run: deps build
 
 lint:
 	scripts/lint
+
+# Seeds the instance at TO_BASE (default: make run's) with the key TO_API_KEY,
+# or a key made with testobserver-admin on TO_DSN (default: make run's database).
+seed: testobserver-admin
+	TO_BASE="$${TO_BASE:-http://127.0.0.1:$(PORT)}" \
+	TO_DSN="$${TO_DSN:-$$(scripts/pgctl dsn $(PGPORT))}" \
+	    $(PYTHON) scripts/seed.py --size $(SIZE) $(SEED_ARGS)
+
+bench-deps:
+	@missing=$$(for p in $(BENCH_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:" $$missing; \
+	    SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Writes t/bench/results.md; var/bench/$(SIZE)/ keeps the run's files.
+bench: deps bench-deps build
+	$(PYTHON) scripts/bench.py --size $(SIZE) $(BENCH_ARGS)
 
 format:
 	clang-format -i $(MOD_SRC) $(MOD_HDR) $(wildcard migrate/*.c migrate/*.h t/unit/*.c)
