@@ -991,18 +991,24 @@ class Bench:
         sampler.start()
         mark = self.httpd.access_log.stat().st_size
 
+        series = []
+
         def stop_when_done(proc):
-            # wrk stops its threads at the quota; its timer is cut short here
-            seen = 0
+            # wrk stops its threads at the quota; its timer is cut short here.
+            # Meanwhile the children's RSS at each tenth of the way.
+            seen, tenth = 0, 1
             with open(self.httpd.access_log, "rb") as f:
                 f.seek(mark)
                 while proc.poll() is None:
                     seen += f.read().count(b"\n")
+                    while tenth <= 10 and seen >= quota * tenth // 10:
+                        series.append((seen, self.httpd.rss()))
+                        tenth += 1
                     if seen >= quota:
                         time.sleep(0.5)
                         proc.send_signal(signal.SIGINT)
                         return
-                    time.sleep(0.5)
+                    time.sleep(0.2)
 
         res = run_wrk("replay.lua", self.url, 16, 3600, dict(env, BENCH_QUOTA=str(quota)),
                       quota_stop=stop_when_done)
@@ -1011,7 +1017,12 @@ class Bench:
         after = self.httpd.rss()
         both = sorted(set(before) & set(after))
         tb, ta = sum(before.values()), sum(after.values())
+        cb, ca = sum(before[p] for p in both), sum(after[p] for p in both)
         self.extra["flatness"] = {
+            "kept_before_kib": cb, "kept_after_kib": ca,
+            "kept_change_pct": 100.0 * (ca - cb) / cb if cb else 0.0,
+            "series": [(n, sum(snap.get(p, 0) for p in both)) for n, snap in series],
+            "new_children": {p: after[p] for p in after if p not in before},
             "requests": res["requests"], "rps": res["rps"], "kinds": len(reqs),
             "status_errors": res["errors"]["status"],
             "children_before": len(before), "children_after": len(after),
@@ -1020,8 +1031,10 @@ class Bench:
             "per_child": [{"pid": p, "before_kib": before[p], "after_kib": after[p],
                            "change_pct": 100.0 * (after[p] - before[p]) / before[p]} for p in both],
             "statuses": self.statuses_since(mark)}
-        log(f"  {res['requests']} requests ({res['rps']:.0f}/s): children RSS {tb / 1024:.1f} ->"
-            f" {ta / 1024:.1f} MiB ({self.extra['flatness']['total_change_pct']:+.2f}%)")
+        log(f"  {res['requests']} requests ({res['rps']:.0f}/s): RSS of the {len(both)} children"
+            f" there before and after {cb / 1024:.1f} -> {ca / 1024:.1f} MiB"
+            f" ({self.extra['flatness']['kept_change_pct']:+.2f}%); all children {tb / 1024:.1f} ->"
+            f" {ta / 1024:.1f} MiB")
 
     # ---- report
 
@@ -1125,13 +1138,21 @@ class Bench:
                   f"{f['requests']:,} requests ({f['rps']:,.0f}/s, 16 connections) cycling through "
                   f"{f['kinds']} kinds (dashboard reads, start-test, result batches, PATCH, a 404 "
                   f"and a 422), in children started anew and warmed up by 10 s of the same mix. "
-                  f"RSS of httpd's children: {f['total_before_kib'] / 1024:.1f} MiB "
-                  f"({f['children_before']} children) before, {f['total_after_kib'] / 1024:.1f} MiB "
-                  f"({f['children_after']}) after, **{f['total_change_pct']:+.2f}%** (peak during "
-                  f"the run {f['peak']['peak_total_kib'] / 1024:.1f} MiB).\n"]
+                  f"RSS of the children alive before and after: {f['kept_before_kib'] / 1024:.1f} "
+                  f"MiB before, {f['kept_after_kib'] / 1024:.1f} MiB after, "
+                  f"**{f['kept_change_pct']:+.2f}%**. All children: "
+                  f"{f['total_before_kib'] / 1024:.1f} MiB in {f['children_before']}, then "
+                  f"{f['total_after_kib'] / 1024:.1f} MiB in {f['children_after']} (peak "
+                  f"{f['peak']['peak_total_kib'] / 1024:.1f} MiB).\n",
+                  "| requests sent | RSS of those children, MiB |", "| ---: | ---: |",
+                  f"| 0 | {f['kept_before_kib'] / 1024:.1f} |"]
+            L += [f"| {n:,} | {kib / 1024:.1f} |" for n, kib in f["series"]]
+            L.append("")
             for p in f["per_child"]:
                 L.append(f"- child {p['pid']}: {p['before_kib'] / 1024:.1f} -> "
                          f"{p['after_kib'] / 1024:.1f} MiB ({p['change_pct']:+.2f}%)")
+            for p, kib in f["new_children"].items():
+                L.append(f"- child {p} (started during the run): {kib / 1024:.1f} MiB")
             L.append(f"\nStatuses: {json.dumps(f['statuses'], sort_keys=True)}\n")
         notes = [f"{r['name']}: {r['note']}" for r in self.rows if r.get("note")]
         notes += [f"{r['name']}: errors {r['errors']}, statuses {r.get('statuses')}"
