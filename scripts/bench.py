@@ -484,15 +484,22 @@ def run_pgbench(pg, script_text, conns, duration, workdir, name):
             "error": text.strip()[-800:] if aborted else None, "script": str(path)}
 
 
-def explain(pg, stmts, path):
-    """EXPLAIN ANALYZE of each captured statement, in order, rolled back.
+def explain(pg, stmts, path, token=None, other=None, exact=False):
+    """EXPLAIN ANALYZE of each captured statement, in order, rolled back;
+    the token in the parameters (all of a parameter if exact) becomes
+    other, so that what the captured request created is created anew.
     Returns (ms, label) of the slowest."""
+    def value(i, t, v):
+        if token and v is not None and (v == token if exact else token in v):
+            v = other if exact else v.replace(token, other)
+        return literal(v, t)
+
     parts = ["BEGIN;"]
     for st in stmts:
         if st.label is None:
             continue
         parts.append(f"\\echo '-- {st.label} (captured: {st.ms:.3f} ms)'")
-        parts.append(f"EXPLAIN (ANALYZE, BUFFERS) {bind(st, lambda i, t, v: literal(v, t))};")
+        parts.append(f"EXPLAIN (ANALYZE, BUFFERS) {bind(st, value)};")
     parts.append("ROLLBACK;")
     script = path.with_suffix(".in.sql")
     script.write_text("\n".join(parts) + "\n")
@@ -658,7 +665,9 @@ class Bench:
         for name, n in sizes.items():
             self.pools[name] = pool(n)
             self.pools[name + "_pgbench"] = pool(n)
-            self.pools[name + "_capture"] = pool(1)
+            # fresh executions for the first request, the captured one and
+            # EXPLAIN ANALYZE
+            self.pools[name + "_capture"] = pool(3)
         # executions with 10,000 results each, for PATCH complete
         self.pools["patch"] = pool(32)
         lo, n = self.pools["patch"]
@@ -786,14 +795,24 @@ class Bench:
         # The SQL of one request, captured on a second one (the first warmed
         # up); a start-test captures a request of its own number, which
         # creates what the scenario's requests create.
-        n2 = sc.get("capture_n", 0) + (0 if sc.get("exec_token") or "get" in sc else 50000)
+        n2 = sc.get("capture_n", 0)
+        if "pgbench_pool" in sc:
+            n2 += 1  # another fresh execution
+        elif not sc.get("exec_token") and "get" not in sc:
+            n2 += 50000  # another new version or ci_link
         m2, p2, b2 = self.render(sc, n2)
         (st2, pl2), stmts = capture.grab(lambda: self.client.call(m2, p2, b2))
         if st2 != 200:
             raise RuntimeError(f"{name}: capture request: {st2} {pl2[:200]!r}")
         row["statements"] = len([s for s in stmts if s.label])
         row["sql_ms"] = round(sum(s.ms for s in stmts), 3)
-        slow = explain(self.pg, stmts, self.dir / "explain" / f"{name}.txt")
+        if "pgbench_pool" in sc:
+            other = dict(token=str(n2), other=str(n2 + 1), exact=True)
+        elif "token_expr" in sc:
+            other = dict(token=str(n2), other=str(n2 + 1))
+        else:
+            other = {}
+        slow = explain(self.pg, stmts, self.dir / "explain" / f"{name}.txt", **other)
         if slow:
             row["slowest_statement"] = {"label": slow[1], "ms": slow[0]}
 
@@ -1144,6 +1163,15 @@ class Bench:
                   f"{f['total_before_kib'] / 1024:.1f} MiB in {f['children_before']}, then "
                   f"{f['total_after_kib'] / 1024:.1f} MiB in {f['children_after']} (peak "
                   f"{f['peak']['peak_total_kib'] / 1024:.1f} MiB).\n",
+                  (f"Over the second half ({f['series'][4][0]:,} to {f['series'][-1][0]:,} "
+                   f"requests) they went from {f['series'][4][1] / 1024:.1f} to "
+                   f"{f['series'][-1][1] / 1024:.1f} MiB, "
+                   f"**{100.0 * (f['series'][-1][1] - f['series'][4][1]) / f['series'][4][1]:+.2f}%**"
+                   + (": flat once warm (threads, pooled connections and their prepared "
+                      "statements); the early growth is the warm-up.\n"
+                      if abs(f['series'][-1][1] - f['series'][4][1]) < 0.02 * f['series'][4][1]
+                      else ": still growing, which warrants a look for a leak.\n")
+                   if len(f["series"]) >= 10 and f["series"][4][1] else ""),
                   "| requests sent | RSS of those children, MiB |", "| ---: | ---: |",
                   f"| 0 | {f['kept_before_kib'] / 1024:.1f} |"]
             L += [f"| {n:,} | {kib / 1024:.1f} |" for n, kib in f["series"]]
