@@ -1167,10 +1167,8 @@ class Bench:
                    f"requests) they went from {f['series'][4][1] / 1024:.1f} to "
                    f"{f['series'][-1][1] / 1024:.1f} MiB, "
                    f"**{100.0 * (f['series'][-1][1] - f['series'][4][1]) / f['series'][4][1]:+.2f}%**"
-                   + (": flat once warm (threads, pooled connections and their prepared "
-                      "statements); the early growth is the warm-up.\n"
-                      if abs(f['series'][-1][1] - f['series'][4][1]) < 0.02 * f['series'][4][1]
-                      else ": still growing, which warrants a look for a leak.\n")
+                   f" ({(f['series'][-1][1] - f['series'][4][1]) * 1024 / max(1, f['series'][-1][0] - f['series'][4][0]):.0f}"
+                   " bytes per request).\n"
                    if len(f["series"]) >= 10 and f["series"][4][1] else ""),
                   "| requests sent | RSS of those children, MiB |", "| ---: | ---: |",
                   f"| 0 | {f['kept_before_kib'] / 1024:.1f} |"]
