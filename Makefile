@@ -3,11 +3,13 @@
 #   make run        private PostgreSQL under var/, migrations, httpd on 127.0.0.1:$(PORT)
 #   make test       unit tests (cmocka) and API tests (pytest, real httpd + PostgreSQL)
 #   make lint       format check, cppcheck, clang-tidy
+#   make seed       fill a running instance with realistic data (SIZE=small|large)
+#   make bench      load tests on a private PostgreSQL and httpd (SIZE=small|large)
 #   make test-asan  API tests against a build with AddressSanitizer and UBSan
 #   make fuzz       libFuzzer targets of the pure core, FUZZ_SECONDS each
 #   make fuzz-regress  the fuzz targets over their committed corpus, no fuzzing
 .PHONY: all build deps deps-fuzz deps-fuzz-install run test unit api lint format conf clean test-asan fuzz \
-        fuzz-regress fuzz-regress-if-clang docs-assets
+        fuzz-regress fuzz-regress-if-clang docs-assets seed bench bench-deps
 
 PORT ?= 30000
 PGPORT ?= 30432
@@ -47,6 +49,9 @@ DEBS := apache2 apache2-dev libaprutil1-dbd-pgsql libjson-c-dev libcmocka-dev po
 # libclang-rt-dev is Debian's name for the default clang's runtimes
 # (libclang-rt-14-dev on Debian 12)
 FUZZ_DEBS := clang libclang-rt-dev
+# what make bench needs on top (pgbench comes with postgresql)
+BENCH_DEBS := wrk
+SIZE ?= small
 
 all: build
 build: $(MODULE) testobserver-migrate testobserver-admin $(UNIT_TESTS)
@@ -222,6 +227,27 @@ web/node_modules/swagger-ui-dist/swagger-ui-bundle.js: web/package.json web/pack
 
 lint:
 	scripts/lint
+
+# Seeds the instance at TO_BASE (default: make run's) with the key TO_API_KEY,
+# or a key made with testobserver-admin on TO_DSN (default: make run's database).
+seed: testobserver-admin
+	TO_BASE="$${TO_BASE:-http://127.0.0.1:$(PORT)}" \
+	TO_DSN="$${TO_DSN:-$$(scripts/pgctl dsn $(PGPORT))}" \
+	    $(PYTHON) scripts/seed.py --size $(SIZE) $(SEED_ARGS)
+
+bench-deps:
+	@missing=$$(for p in $(BENCH_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:" $$missing; \
+	    SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Writes t/bench/results.md; var/bench/$(SIZE)/ keeps the run's files.
+bench: deps bench-deps build
+	$(PYTHON) scripts/bench.py --size $(SIZE) $(BENCH_ARGS)
 
 format:
 	clang-format -i $(MOD_SRC) $(MOD_HDR) $(wildcard migrate/*.c migrate/*.h t/unit/*.c t/fuzz/*.c t/fuzz/*.h)
