@@ -25,7 +25,6 @@ import argparse
 import datetime
 import http.client
 import json
-import math
 import os
 import pathlib
 import platform
@@ -35,7 +34,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
