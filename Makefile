@@ -154,7 +154,7 @@ test-asan: deps build $(ASAN_MODULE)
 # libFuzzer targets of the pure core, one per parser of outside input
 # (t/fuzz/fuzz_<name>.c), built with clang into build/fuzz. The committed
 # seeds are t/fuzz/corpus/<name>/, its dictionary t/fuzz/<name>.dict (fuzzing reads them but writes what it
-# finds to build/fuzz/work/<name>/); a crash is saved as
+# finds to build/fuzz/scratch/<name>/); a crash is saved as
 # build/fuzz/crashes/<name>-crash-* and belongs in the corpus afterwards, so
 # fuzz-regress replays it.
 FUZZ_CC ?= clang
@@ -180,11 +180,11 @@ fuzz: deps deps-fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)
 	@rm -rf $(FUZZ_DIR)/crashes; start=$$(date +%s); failed=; \
 	for n in $(FUZZ_NAMES); do \
-	    mkdir -p $(FUZZ_DIR)/work/$$n $(FUZZ_DIR)/crashes t/fuzz/corpus/$$n; \
+	    mkdir -p $(FUZZ_DIR)/scratch/$$n $(FUZZ_DIR)/crashes t/fuzz/corpus/$$n; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
 	    dict=; [ ! -f t/fuzz/$$n.dict ] || dict=-dict=t/fuzz/$$n.dict; \
 	    $(FUZZ_DIR)/fuzz_$$n $(FUZZ_OPTS) $$dict -max_total_time=$(FUZZ_SECONDS) \
-	        -artifact_prefix=$(FUZZ_DIR)/crashes/$$n- $(FUZZ_DIR)/work/$$n t/fuzz/corpus/$$n \
+	        -artifact_prefix=$(FUZZ_DIR)/crashes/$$n- $(FUZZ_DIR)/scratch/$$n t/fuzz/corpus/$$n \
 	        >$(FUZZ_DIR)/$$n.log 2>&1 || { failed="$$failed $$n"; tail -40 $(FUZZ_DIR)/$$n.log; }; \
 	done; \
 	echo "fuzz: $$(( $$(date +%s) - start ))s"; \

@@ -1,4 +1,4 @@
-"""The artefacts of /work/shared/reference/exchanges/09-artefacts.txt, made
+"""The artefacts of ../shared/reference/exchanges/09-artefacts.txt, made
 through start-test, and helpers to compare answers with upstream's shapes
 (key order included). Used by test_80_artefacts_patch.py and
 test_81_artefacts_more.py."""

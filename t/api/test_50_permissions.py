@@ -11,7 +11,7 @@ import pytest
 from conftest import start_server
 from helpers import INSUFFICIENT, JSON, SNAP, body, count, start
 
-OPENAPI = pathlib.Path("/work/shared/reference/openapi.json")
+OPENAPI = pathlib.Path(__file__).resolve().parents[3] / "shared/reference/openapi.json"
 PERMISSIONS = [
     "add_application", "change_application", "change_artefact", "change_attachment_rule", "change_auto_rerun",
     "change_environment_reported_issue", "change_environment_review", "change_issue", "change_issue_attachment",

@@ -1,5 +1,5 @@
 """PATCH /v1/artefacts/{artefact_id}: the exchanges of
-/work/shared/reference/exchanges/09-artefacts.txt (and the 403 of
+../shared/reference/exchanges/09-artefacts.txt (and the 403 of
 13-applications-and-permissions.txt), the status rules, each field,
 permissions and atomicity."""
 

@@ -1,6 +1,6 @@
 """GET /v1/artefacts/{artefact_id}/versions, /v1/artefacts/search and
 /v1/artefacts/history: the exchanges of
-/work/shared/reference/exchanges/09-artefacts.txt and their rules."""
+../shared/reference/exchanges/09-artefacts.txt and their rules."""
 
 import pytest
 

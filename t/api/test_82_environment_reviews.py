@@ -1,6 +1,6 @@
 """Environment reviews of an artefact: GET, bulk PATCH and single PATCH
 /v1/artefacts/{artefact_id}/environment-reviews, against
-/work/shared/reference/exchanges/10-environment-reviews.txt."""
+../shared/reference/exchanges/10-environment-reviews.txt."""
 
 import json
 

@@ -1,5 +1,5 @@
 """Environments, test cases and the issues reported on them, against
-/work/shared/reference/exchanges/11-environments-and-test-cases.txt."""
+../shared/reference/exchanges/11-environments-and-test-cases.txt."""
 
 import json
 import re
