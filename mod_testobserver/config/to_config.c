@@ -226,7 +226,7 @@ static const char *set_session_sweep(cmd_parms *cmd, void *dconf, const char *ar
         return NULL;
     }
     n = apr_strtoi64(arg, &end, 10);
-    if (*end || end == arg || n < 1 || n > 7 * 86400) {
+    if (*end || end == arg || n < 1 || n > (apr_int64_t)7 * 86400) {
         return "TestObserverSessionSweep takes Off or seconds (1 to 604800)";
     }
     c->session_sweep = (int)n;

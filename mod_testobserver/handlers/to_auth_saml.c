@@ -117,9 +117,9 @@ static int redirect(to_req_t *tr, const char *location)
 }
 
 /* The return_to parameter when it is a front-end page; NULL (with the
- * answer set) when it is anything else. Without one: the first front-end
- * origin, or "" when there is none to name. */
-static const char *checked_return_to(to_req_t *tr)
+ * answer set) when it is anything else. Without one: "", or with
+ * front_end_default the first front-end origin ("" when none is named). */
+static const char *checked_return_to(to_req_t *tr, int front_end_default)
 {
     const apr_array_header_t *origins = to_config_cors_origins(tr->conf);
     const char *return_to = to_query(tr, "return_to");
@@ -132,7 +132,7 @@ static const char *checked_return_to(to_req_t *tr)
         to_answer_detail(tr, HTTP_BAD_REQUEST, "return_to is not a page of the front-end");
         return NULL;
     }
-    for (i = 0; i < origins->nelts; i++) {
+    for (i = 0; front_end_default && i < origins->nelts; i++) {
         const char *o = APR_ARRAY_IDX(origins, i, const char *);
         if (strcmp(o, "*") != 0) {
             return o;
@@ -182,7 +182,7 @@ int to_h_saml_login(to_req_t *tr)
         return to_answer_detail(tr, HTTP_SERVICE_UNAVAILABLE,
                                 "SAML authentication is not configured");
     }
-    if (!(return_to = checked_return_to(tr))) {
+    if (!(return_to = checked_return_to(tr, 0))) {
         return HTTP_BAD_REQUEST;
     }
     email = email_attr ? mellon_var(tr, email_attr) : tr->r->user;
@@ -212,7 +212,7 @@ int to_h_saml_logout(to_req_t *tr)
     const char *return_to, *cookies, *value = NULL;
     apr_int64_t sid;
 
-    if (!(return_to = checked_return_to(tr))) {
+    if (!(return_to = checked_return_to(tr, 1))) {
         return HTTP_BAD_REQUEST;
     }
     /* signing out needs no CSRF header: a forged sign-out harms nobody */

@@ -6,6 +6,7 @@ here with openssl; nothing secret is kept in the tree."""
 import html.parser
 import os
 import pathlib
+import re
 import secrets
 import shutil
 import socket
@@ -17,7 +18,7 @@ import urllib.parse
 import pytest
 import requests
 
-from conftest import HTTPD, HTTPD_MODDIR, SESSION_CONF, free_port, start_server
+from conftest import HTTPD, HTTPD_MODDIR, REPO, SESSION_SECRET, Server, free_port
 
 SSP_DIR = pathlib.Path("/usr/share/simplesamlphp")
 MELLON = pathlib.Path(HTTPD_MODDIR) / "mod_auth_mellon.so"
@@ -207,37 +208,16 @@ def sp_metadata(entity, base, cert):
 
 
 def mellon_conf(root, front):
-    """What conf/mellon.conf.example says, filled in for this test."""
-    return f"""
-LoadModule auth_mellon_module {MELLON}
-LoadModule rewrite_module {HTTPD_MODDIR}/mod_rewrite.so
-LoadModule authn_core_module {HTTPD_MODDIR}/mod_authn_core.so
-LoadModule authz_user_module {HTTPD_MODDIR}/mod_authz_user.so
-MellonCacheSize 100
-MellonLockFile "{root}/mellon.lock"
-<Location "/v1/auth/saml">
-    MellonEndpointPath "/v1/auth/saml/mellon"
-    MellonSPPrivateKeyFile "{root}/sp.key"
-    MellonSPCertFile "{root}/sp.crt"
-    MellonSPMetadataFile "{root}/sp.xml"
-    MellonIdPMetadataFile "{root}/idp.xml"
-    MellonSecureCookie Off
-    MellonCookieSameSite lax
-    MellonRedirectDomains [self] {urllib.parse.urlsplit(front).hostname}
-    MellonSessionLength 3600
-</Location>
-<Location "/v1/auth/saml/login">
-    AuthType Mellon
-    MellonEnable auth
-    Require valid-user
-</Location>
-RewriteEngine On
-RewriteRule "^/v1/auth/saml/acs$" "/v1/auth/saml/mellon/postResponse" [PT]
-RewriteRule "^/v1/auth/saml/sls$" "/v1/auth/saml/mellon/logout" [PT]
-TestObserverCORSOrigins {front}
-TestObserverSAMLGroupsAttribute groups
-TestObserverSAMLNameAttribute fullname
-"""
+    """conf/mellon.conf.example, filled in for this test (plain http)."""
+    values = {"HTTPD_MODDIR": HTTPD_MODDIR, "RUNDIR": str(root), "SAML_DIR": str(root),
+              "FRONTEND": front, "FRONTEND_HOST": urllib.parse.urlsplit(front).hostname,
+              "SESSION_SECRET": SESSION_SECRET, "SECURE_COOKIES": "Off"}
+    text = (REPO / "conf/mellon.conf.example").read_text()
+    for k, v in values.items():
+        text = text.replace(f"@{k}@", v)
+    left = [line for line in text.splitlines() if re.search(r"@[A-Z_]+@", line) and not line.startswith("#")]
+    assert not left, left
+    return text
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +236,7 @@ def saml(migrated):
     srv = None
     try:
         (root / "idp.xml").write_text(idp.metadata())
-        srv = start_server_on(migrated, sp_port, SESSION_CONF + mellon_conf(root, FRONT))
+        srv = start_server_on(migrated, sp_port, mellon_conf(root, FRONT))
         yield srv, idp
     finally:
         if srv:
@@ -270,10 +250,9 @@ def saml(migrated):
 
 def start_server_on(pg, port, extra):
     """start_server, on a port chosen beforehand (the SP's metadata names it)."""
-    import conftest
     root = pathlib.Path(tempfile.mkdtemp(prefix="to-httpd-"))
     root.chmod(0o755)
-    server = conftest.Server(pg, root, port, extra)
+    server = Server(pg, root, port, extra)
     server.start()
     return server
 
@@ -404,7 +383,7 @@ def test_second_sign_in_keeps_the_user(saml):
 
 
 def test_logout_ends_the_session(saml):
-    srv, idp = saml
+    srv, _ = saml
     s, _, _ = sign_in_saml(srv, "ada")
     assert me(srv, s)["email"] == "ada@example.com"
     r = s.get(srv.base + "/v1/auth/saml/logout?" + urllib.parse.urlencode({"return_to": FRONT + "/bye"}),
@@ -441,6 +420,12 @@ def test_foreign_return_to_is_refused(saml):
                   allow_redirects=False, timeout=30)
         assert r.status_code == 400, bad
     assert srv.pg.psql("SELECT count(*) FROM user_session") == before
+    # without return_to: upstream's answer, and a session all the same
+    r = s.get(srv.base + "/v1/auth/saml/login", allow_redirects=False, timeout=30)
+    assert r.status_code == 200, (r.status_code, r.headers, r.text)
+    assert r.json() == {"message": "Authentication successful"}
+    assert r.headers["Set-Cookie"].startswith("session=")
+    assert srv.pg.psql("SELECT count(*) FROM user_session") == str(int(before) + 1)
 
 
 def test_identity_headers_from_the_client_count_for_nothing(saml):
