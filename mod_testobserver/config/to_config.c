@@ -7,6 +7,7 @@
 #include "../to_private.h"
 #include "to_config.h"
 #include "to_config_parse.h"
+#include "../sync/to_sync.h"
 
 #ifndef TO_BUILD_VERSION
 #define TO_BUILD_VERSION "0.0.0"
@@ -149,6 +150,7 @@ const command_rec to_config_cmds[] = {
                   "The OpenAPI document /openapi.json serves, with each operation's permission"),
     AP_INIT_TAKE1("TestObserverDocsAssets", set_docs_assets, NULL, RSRC_CONF | ACCESS_CONF,
                   "URL path of the swagger-ui-dist files the /docs page loads"),
+    TO_SYNC_DIRECTIVES,
     {NULL}};
 
 const to_config_t *to_config_get(request_rec *r)
