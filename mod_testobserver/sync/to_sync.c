@@ -46,7 +46,17 @@ typedef struct {
     const char *jira_token;
 } to_sync_conf_t;
 
-/* What the watchdog callback works with; lives in the configuration pool. */
+/* An issue whose tracker failed: not asked again before until (upstream
+ * retries a failed issue at its priority's next task, not sooner). */
+typedef struct {
+    int id;
+    apr_time_t until;
+} to_sync_held_t;
+
+#define TO_SYNC_MAX_HELD 4096
+
+/* What the watchdog callback works with; lives in the configuration pool
+ * and is only used by the watchdog thread (but for stop). */
 typedef struct {
     server_rec *s;
     const to_sync_conf_t *conf;
@@ -54,6 +64,7 @@ typedef struct {
     const apr_dbd_driver_t *driver;
     volatile int stop;
     apr_time_t resume[TO_TRACKER_COUNT]; /* a tracker that asked us to wait */
+    to_sync_held_t *held;                /* TO_SYNC_MAX_HELD slots, until 0: free */
 } to_sync_ctx_t;
 
 /* Read while the configuration is read (one thread), then only read. */
@@ -290,7 +301,7 @@ typedef struct {
     struct curl_slist *gh_headers;
     struct curl_slist *json_headers;
     int down[TO_TRACKER_COUNT]; /* no answer this run: skipped */
-    apr_array_header_t *failed; /* ids that failed this run (text) */
+    apr_array_header_t *failed; /* ids not to ask in this run (text) */
     const char *start;          /* the run's start: what it synced is not due again */
     int checked, updated, nfailed;
 } to_sync_run_t;
@@ -564,6 +575,26 @@ static const char *text_array(to_sync_run_t *run, const apr_array_header_t *a)
     return apr_pstrcat(run->pool, "{", apr_array_pstrcat(run->pool, a, ','), "}", NULL);
 }
 
+/* Holds back an issue until a time: in a free or expired slot, else in
+ * the one that frees soonest. */
+static void hold(to_sync_ctx_t *ctx, int id, apr_time_t until)
+{
+    apr_time_t now = apr_time_now();
+    int i, slot = 0;
+
+    for (i = 0; i < TO_SYNC_MAX_HELD; i++) {
+        if (ctx->held[i].id == id || ctx->held[i].until <= now) {
+            slot = i;
+            break;
+        }
+        if (ctx->held[i].until < ctx->held[slot].until) {
+            slot = i;
+        }
+    }
+    ctx->held[slot].id = id;
+    ctx->held[slot].until = until;
+}
+
 /* One batch of a priority: 0 when nothing was due (or the run must stop),
  * 1 when issues were read, -1 on a database error. */
 static int run_batch(to_sync_run_t *run, int priority)
@@ -638,6 +669,7 @@ static int run_batch(to_sync_run_t *run, int priority)
         case FETCH_FAILED:
             run->nfailed++;
             APR_ARRAY_PUSH(run->failed, const char *) = r[0];
+            hold(run->ctx, atoi(r[0]), apr_time_now() + interval_of(c, priority));
             break;
         default:
             run->checked--; /* not asked after all: due at the next run */
@@ -709,6 +741,11 @@ static void sync_run(to_sync_ctx_t *ctx, apr_pool_t *pool)
     run->ctx = ctx;
     run->pool = pool;
     run->failed = apr_array_make(pool, 8, sizeof(const char *));
+    for (t = 0; t < TO_SYNC_MAX_HELD; t++) {
+        if (ctx->held[t].until > apr_time_now()) {
+            APR_ARRAY_PUSH(run->failed, const char *) = apr_itoa(pool, ctx->held[t].id);
+        }
+    }
     for (t = 0; t < TO_TRACKER_COUNT; t++) {
         ready |= tracker_ready(run, t);
     }
@@ -837,6 +874,7 @@ static int sync_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
     ctx = apr_pcalloc(pconf, sizeof(*ctx));
     ctx->s = s;
     ctx->conf = sync_conf;
+    ctx->held = apr_pcalloc(pconf, sizeof(*ctx->held) * TO_SYNC_MAX_HELD);
     ctx->db_params = sync_conf->db_params ? sync_conf->db_params : dbd_params(pconf);
     if (!ctx->db_params) {
         ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
