@@ -36,7 +36,8 @@ CORE_SRC := $(MODDIR)/json/to_json.c $(MODDIR)/model/to_validate.c $(MODDIR)/mod
             $(MODDIR)/model/to_status.c $(MODDIR)/http/to_router.c \
             $(MODDIR)/config/to_config_parse.c $(MODDIR)/model/to_events.c \
             $(MODDIR)/model/to_csv.c $(MODDIR)/model/to_filters.c $(MODDIR)/model/to_api_key.c \
-            $(MODDIR)/model/to_issue_url.c $(MODDIR)/sync/to_sync_track.c
+            $(MODDIR)/model/to_issue_url.c $(MODDIR)/model/to_session.c \
+            $(MODDIR)/http/to_openapi.c $(MODDIR)/sync/to_sync_track.c
 GLUE_SRC := $(MODDIR)/mod_testobserver.c $(MODDIR)/config/to_config.c $(MODDIR)/http/to_http.c \
             $(MODDIR)/http/to_routes.c $(MODDIR)/db/to_db.c $(wildcard $(MODDIR)/handlers/*.c) \
             $(MODDIR)/sync/to_sync.c
@@ -49,7 +50,7 @@ ADMIN_SRC := migrate/testobserver-admin.c migrate/to_cli_db.c $(MODDIR)/model/to
 UNIT_TESTS := $(patsubst t/unit/%.c,t/unit/run_%,$(wildcard t/unit/test_*.c))
 
 DEBS := apache2 apache2-dev libaprutil1-dbd-pgsql libjson-c-dev libcmocka-dev postgresql \
-        python3-pytest python3-requests pkg-config libcurl4-openssl-dev
+        python3-pytest python3-requests python3-itsdangerous pkg-config libcurl4-openssl-dev
 # libclang-rt-dev is Debian's name for the default clang's runtimes
 # (libclang-rt-14-dev on Debian 12)
 FUZZ_DEBS := clang libclang-rt-dev

@@ -20,6 +20,7 @@ void *to_config_create(apr_pool_t *pool, char *dir)
     (void)dir;
     c->require_authentication = -1;
     c->max_body = -1;
+    c->session_secure = -1;
     return c;
 }
 
@@ -37,6 +38,8 @@ void *to_config_merge(apr_pool_t *pool, void *basev, void *addv)
     c->max_body = add->max_body != -1 ? add->max_body : base->max_body;
     c->openapi_file = add->openapi_file ? add->openapi_file : base->openapi_file;
     c->docs_assets = add->docs_assets ? add->docs_assets : base->docs_assets;
+    c->session_secret = add->session_secret ? add->session_secret : base->session_secret;
+    c->session_secure = add->session_secure != -1 ? add->session_secure : base->session_secure;
     return c;
 }
 
@@ -133,6 +136,33 @@ static const char *set_docs_assets(cmd_parms *cmd, void *dconf, const char *arg)
     return NULL;
 }
 
+static const char *set_session_secret(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+
+    if (err) {
+        return err;
+    }
+    if (!*arg) {
+        return "TestObserverSessionSecret must not be empty";
+    }
+    c->session_secret = arg;
+    return NULL;
+}
+
+static const char *set_session_secure(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+
+    if (err) {
+        return err;
+    }
+    err = to_parse_flag(arg, &c->session_secure);
+    return err ? apr_pstrcat(cmd->pool, "TestObserverSessionSecure ", err, NULL) : NULL;
+}
+
 const command_rec to_config_cmds[] = {
     AP_INIT_TAKE1("TestObserverVersion", set_version, NULL, RSRC_CONF | ACCESS_CONF,
                   "The version /v1/version reports (default: the build's git describe)"),
@@ -150,6 +180,11 @@ const command_rec to_config_cmds[] = {
                   "The OpenAPI document /openapi.json serves, with each operation's permission"),
     AP_INIT_TAKE1("TestObserverDocsAssets", set_docs_assets, NULL, RSRC_CONF | ACCESS_CONF,
                   "URL path of the swagger-ui-dist files the /docs page loads"),
+    AP_INIT_TAKE1(
+        "TestObserverSessionSecret", set_session_secret, NULL, RSRC_CONF | ACCESS_CONF,
+        "Key that signs session cookies (upstream's SESSIONS_SECRET); unset: no sessions"),
+    AP_INIT_TAKE1("TestObserverSessionSecure", set_session_secure, NULL, RSRC_CONF | ACCESS_CONF,
+                  "On (default): the session cookie is sent over https only"),
     TO_SYNC_DIRECTIVES,
     {NULL}};
 
@@ -201,4 +236,14 @@ const char *to_config_openapi_file(const to_config_t *c)
 const char *to_config_docs_assets(const to_config_t *c)
 {
     return c->docs_assets ? c->docs_assets : "/docs/assets";
+}
+
+const char *to_config_session_secret(const to_config_t *c)
+{
+    return c->session_secret;
+}
+
+int to_config_session_secure(const to_config_t *c)
+{
+    return c->session_secure != 0;
 }

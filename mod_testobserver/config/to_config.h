@@ -17,6 +17,8 @@ typedef struct {
     apr_off_t max_body;                     /* -1: TO_DEFAULT_MAX_BODY */
     const char *openapi_file;               /* NULL: no /openapi.json */
     const char *docs_assets;                /* NULL: /docs/assets */
+    const char *session_secret;             /* NULL: no sessions */
+    int session_secure;                     /* -1: On */
 } to_config_t;
 
 extern const command_rec to_config_cmds[];
@@ -32,5 +34,9 @@ int to_config_require_authentication(const to_config_t *c);
 apr_off_t to_config_max_body(const to_config_t *c);
 const char *to_config_openapi_file(const to_config_t *c);
 const char *to_config_docs_assets(const to_config_t *c);
+/* The key that signs session cookies, or NULL when sessions are off. */
+const char *to_config_session_secret(const to_config_t *c);
+/* Whether the session cookie is marked Secure (upstream's default: yes). */
+int to_config_session_secure(const to_config_t *c);
 
 #endif
