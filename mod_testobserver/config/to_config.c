@@ -8,6 +8,7 @@
 #include "../to_private.h"
 #include "to_config.h"
 #include "to_config_parse.h"
+#include "../sync/to_sync.h"
 
 #ifndef TO_BUILD_VERSION
 #define TO_BUILD_VERSION "0.0.0"
@@ -268,6 +269,7 @@ const command_rec to_config_cmds[] = {
                   "mellon's MellonEndpointPath (default: " TO_DEFAULT_SAML_ENDPOINT ")"),
     AP_INIT_TAKE1("TestObserverSessionSweep", set_session_sweep, NULL, RSRC_CONF,
                   "Seconds between deletions of expired sessions, or Off (default: 3600)"),
+    TO_SYNC_DIRECTIVES,
     {NULL}};
 
 const to_config_t *to_config_get(request_rec *r)
