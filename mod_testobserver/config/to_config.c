@@ -1,4 +1,6 @@
 /* Directives of mod_testobserver. */
+#include <string.h>
+
 #include <httpd.h>
 #include <http_log.h>
 
@@ -39,6 +41,7 @@ void *to_config_merge(apr_pool_t *pool, void *basev, void *addv)
     c->docs_assets = add->docs_assets ? add->docs_assets : base->docs_assets;
     c->session_secret = add->session_secret ? add->session_secret : base->session_secret;
     c->session_secure = add->session_secure != -1 ? add->session_secure : base->session_secure;
+    c->frontend_url = add->frontend_url ? add->frontend_url : base->frontend_url;
     return c;
 }
 
@@ -162,6 +165,25 @@ static const char *set_session_secure(cmd_parms *cmd, void *dconf, const char *a
     return err ? apr_pstrcat(cmd->pool, "TestObserverSessionSecure ", err, NULL) : NULL;
 }
 
+static const char *set_frontend_url(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+    apr_size_t n = strlen(arg);
+
+    if (err) {
+        return err;
+    }
+    if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
+        return "TestObserverFrontendURL must be an http or https URL";
+    }
+    while (n > 0 && arg[n - 1] == '/') {
+        n--; /* links are built as URL/path */
+    }
+    c->frontend_url = apr_pstrmemdup(cmd->pool, arg, n);
+    return NULL;
+}
+
 const command_rec to_config_cmds[] = {
     AP_INIT_TAKE1("TestObserverVersion", set_version, NULL, RSRC_CONF | ACCESS_CONF,
                   "The version /v1/version reports (default: the build's git describe)"),
@@ -184,6 +206,10 @@ const command_rec to_config_cmds[] = {
         "Key that signs session cookies (upstream's SESSIONS_SECRET); unset: no sessions"),
     AP_INIT_TAKE1("TestObserverSessionSecure", set_session_secure, NULL, RSRC_CONF | ACCESS_CONF,
                   "On (default): the session cookie is sent over https only"),
+    AP_INIT_TAKE1(
+        "TestObserverFrontendURL", set_frontend_url, NULL, RSRC_CONF | ACCESS_CONF,
+        "Base URL of the front-end, for links in notifications (default: " TO_DEFAULT_CORS_ORIGIN
+        ")"),
     {NULL}};
 
 const to_config_t *to_config_get(request_rec *r)
@@ -244,4 +270,9 @@ const char *to_config_session_secret(const to_config_t *c)
 int to_config_session_secure(const to_config_t *c)
 {
     return c->session_secure != 0;
+}
+
+const char *to_config_frontend_url(const to_config_t *c)
+{
+    return c->frontend_url ? c->frontend_url : TO_DEFAULT_CORS_ORIGIN;
 }

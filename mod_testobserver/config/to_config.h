@@ -19,6 +19,7 @@ typedef struct {
     const char *docs_assets;                /* NULL: /docs/assets */
     const char *session_secret;             /* NULL: no sessions */
     int session_secure;                     /* -1: On */
+    const char *frontend_url;               /* NULL: TO_DEFAULT_CORS_ORIGIN */
 } to_config_t;
 
 extern const command_rec to_config_cmds[];
@@ -38,5 +39,7 @@ const char *to_config_docs_assets(const to_config_t *c);
 const char *to_config_session_secret(const to_config_t *c);
 /* Whether the session cookie is marked Secure (upstream's default: yes). */
 int to_config_session_secure(const to_config_t *c);
+/* The front-end's base URL, for links in notifications (FRONTEND_URL). */
+const char *to_config_frontend_url(const to_config_t *c);
 
 #endif
