@@ -8,17 +8,14 @@
  * without one of the artefact's reviewers gets one, the least loaded
  * reviewers first, no reviewer above an even share.
  *
- * Four statements whatever the numbers: lock, draw, read the reviews,
- * assign them. */
-#include <stdlib.h>
+ * Three statements whatever the numbers: draw, read the reviews, assign
+ * them. */
 #include <string.h>
 
 #include <httpd.h>
-#include <http_protocol.h>
-
-#include <apr_strings.h>
 
 #include "../json/to_json.h"
+#include "../model/to_review_share.h"
 #include "to_amr.h"
 #include "to_reviewers.h"
 #include "to_sql_json.h"
@@ -92,11 +89,7 @@
 /* clang-format on */
 
 const to_sql_t to_sql_reviewers[] = {
-    {"rv_lock", "SELECT id FROM artefact WHERE id = %s::int FOR UPDATE"},
-    {"rv_draw", SQL_DRAW},
-    {"rv_state", SQL_STATE},
-    {"rv_assign", SQL_ASSIGN},
-    {NULL, NULL}};
+    {"rv_draw", SQL_DRAW}, {"rv_state", SQL_STATE}, {"rv_assign", SQL_ASSIGN}, {NULL, NULL}};
 
 static json_object *parsed(to_req_t *tr, const char *text)
 {
@@ -109,42 +102,48 @@ static json_object *parsed(to_req_t *tr, const char *text)
     return p.value;
 }
 
-/* Shares out the reviews nobody of the artefact holds: returns the
- * [[review, user], ...] list to write, or NULL when there is none. */
+/* The [[review, user], ...] list of the reviews nobody of the artefact
+ * holds, shared out; NULL when there is none. */
 static const char *share_out(to_req_t *tr, json_object *reviewers, json_object *reviews)
 {
-    size_t nrev = json_object_array_length(reviewers);
-    size_t nenv = json_object_array_length(reviews);
-    json_object *out = to_json_own(tr->pool, json_object_new_array());
-    long *count, per;
-    size_t i, k = 0;
+    int nrev = (int)json_object_array_length(reviewers);
+    int nenv = (int)json_object_array_length(reviews);
+    json_object *out;
+    long *load;
+    int *held, *choice, i;
 
     if (nrev == 0 || nenv == 0) {
         return NULL;
     }
-    count = apr_pcalloc(tr->pool, nrev * sizeof(*count));
+    load = apr_pcalloc(tr->pool, (apr_size_t)nrev * sizeof(*load));
+    held = apr_pcalloc(tr->pool, (apr_size_t)nenv * sizeof(*held));
+    choice = apr_pcalloc(tr->pool, (apr_size_t)nenv * sizeof(*choice));
     for (i = 0; i < nrev; i++) {
-        count[i] = (long)json_object_get_int64(
+        load[i] = (long)json_object_get_int64(
             json_object_array_get_idx(json_object_array_get_idx(reviewers, i), 1));
     }
-    per = (long)((nenv + nrev - 1) / nrev);
     for (i = 0; i < nenv; i++) {
-        json_object *review = json_object_array_get_idx(reviews, i), *pair;
+        held[i] = json_object_get_boolean(
+            json_object_array_get_idx(json_object_array_get_idx(reviews, i), 1));
+    }
+    if (to_review_share(load, nrev, held, nenv, choice) == 0) {
+        return NULL;
+    }
+    out = to_json_own(tr->pool, json_object_new_array());
+    for (i = 0; i < nenv; i++) {
+        json_object *pair;
 
-        if (json_object_get_boolean(json_object_array_get_idx(review, 1))) {
+        if (choice[i] < 0) {
             continue;
         }
-        if (count[k] >= per && k + 1 < nrev) {
-            k++;
-        }
         pair = json_object_new_array();
-        json_object_array_add(pair, json_object_get(json_object_array_get_idx(review, 0)));
         json_object_array_add(pair, json_object_get(json_object_array_get_idx(
-                                        json_object_array_get_idx(reviewers, k), 0)));
+                                        json_object_array_get_idx(reviews, i), 0)));
+        json_object_array_add(pair, json_object_get(json_object_array_get_idx(
+                                        json_object_array_get_idx(reviewers, choice[i]), 0)));
         json_object_array_add(out, pair);
-        count[k]++;
     }
-    return json_object_array_length(out) ? to_json_text(tr->pool, out) : NULL;
+    return to_json_text(tr->pool, out);
 }
 
 int to_assign_reviewers(to_req_t *tr, const char *artefact_id)
@@ -155,12 +154,8 @@ int to_assign_reviewers(to_req_t *tr, const char *artefact_id)
     const char *assign;
     int rv;
 
-    /* one assignment at a time per artefact */
-    if ((rv = to_db_select(tr, "rv_lock", &res, artefact_id)) != OK) {
-        return rv;
-    }
-    while (to_db_next(tr, res, &row) == 0) {
-    }
+    /* one assignment at a time per artefact: start-test's upsert of the
+     * artefact holds its row lock until the transaction ends */
     if ((rv = to_db_exec(tr, "rv_draw", NULL, artefact_id, to_config_frontend_url(tr->conf))) !=
             OK ||
         (rv = to_db_select(tr, "rv_state", &res, artefact_id)) != OK) {
