@@ -240,3 +240,20 @@ def test_me_notifications_without_a_user(server, anon, client_with):
     assert (r.status_code, r.json()) == (401, {"detail": "Not authenticated"})
     r = app.post("/v1/users/me/notifications/1/dismiss")
     assert (r.status_code, r.json()) == (403, {"detail": "Forbidden"})
+
+
+def test_frontend_url_directive_sets_the_links(api, server, migrated):
+    import shutil
+
+    from conftest import SESSION_CONF, start_server
+    srv = start_server(migrated, SESSION_CONF + "TestObserverFrontendURL https://to.example.com/dash/\n")
+    try:
+        pg = server.pg
+        a = artefact_of(pg, start(api))
+        uid = sign_in(pg, "linked@example.com")[0]
+        r = srv.client(server.admin_key).patch(f"/v1/artefacts/{a}", json={"reviewer_ids": [uid]})
+        assert r.status_code == 200, r.text
+        assert notes(pg, uid) == [f"USER_ASSIGNED_ARTEFACT_REVIEW https://to.example.com/dash/snaps/{a}"]
+    finally:
+        srv.stop()
+        shutil.rmtree(srv.root, ignore_errors=True)
