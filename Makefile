@@ -34,9 +34,11 @@ CORE_SRC := $(MODDIR)/json/to_json.c $(MODDIR)/model/to_validate.c $(MODDIR)/mod
             $(MODDIR)/config/to_config_parse.c $(MODDIR)/model/to_events.c \
             $(MODDIR)/model/to_csv.c $(MODDIR)/model/to_filters.c $(MODDIR)/model/to_api_key.c \
             $(MODDIR)/model/to_issue_url.c $(MODDIR)/model/to_session.c \
+            $(MODDIR)/http/to_openapi.c $(MODDIR)/model/to_return_to.c \
             $(MODDIR)/model/to_review_share.c
 GLUE_SRC := $(MODDIR)/mod_testobserver.c $(MODDIR)/config/to_config.c $(MODDIR)/http/to_http.c \
-            $(MODDIR)/http/to_routes.c $(MODDIR)/db/to_db.c $(wildcard $(MODDIR)/handlers/*.c)
+            $(MODDIR)/http/to_routes.c $(MODDIR)/db/to_db.c $(wildcard $(MODDIR)/handlers/*.c) \
+            $(wildcard $(MODDIR)/auth/*.c)
 MOD_SRC := $(GLUE_SRC) $(CORE_SRC)
 MOD_HDR := $(wildcard $(MODDIR)/*.h $(MODDIR)/*/*.h)
 MODULE := $(MODDIR)/.libs/mod_testobserver.so
@@ -47,6 +49,9 @@ UNIT_TESTS := $(patsubst t/unit/%.c,t/unit/run_%,$(wildcard t/unit/test_*.c))
 
 DEBS := apache2 apache2-dev libaprutil1-dbd-pgsql libjson-c-dev libcmocka-dev postgresql \
         python3-pytest python3-requests python3-itsdangerous pkg-config
+# SAML sign-in through mod_auth_mellon, and what its API test runs as the
+# IdP (simplesamlphp in an httpd with mod_php) and makes keys with
+SAML_DEBS := libapache2-mod-auth-mellon simplesamlphp libapache2-mod-php php-xml php-mbstring openssl
 # libclang-rt-dev is Debian's name for the default clang's runtimes
 # (libclang-rt-14-dev on Debian 12)
 FUZZ_DEBS := clang libclang-rt-dev
@@ -72,6 +77,7 @@ endef
 
 deps:
 	$(call install_missing,$(DEBS))
+	$(call install_missing,$(SAML_DEBS))
 	@command -v npm >/dev/null || { SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
 

@@ -7,6 +7,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
+#include "auth/to_session_sweep.h"
 #include "config/to_config.h"
 #include "db/to_db.h"
 #include "http/to_http.h"
@@ -65,9 +66,9 @@ static int to_handler(request_rec *r)
 
 static void to_register_hooks(apr_pool_t *pool)
 {
-    (void)pool;
     ap_hook_post_config(to_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(to_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    to_session_sweep_register_hooks(pool);
 }
 
 module AP_MODULE_DECLARE_DATA testobserver_module = {STANDARD20_MODULE_STUFF,

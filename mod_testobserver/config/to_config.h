@@ -8,6 +8,8 @@
 
 #define TO_DEFAULT_CORS_ORIGIN "http://localhost:30001"
 #define TO_DEFAULT_MAX_BODY ((apr_off_t)64 * 1024 * 1024)
+#define TO_DEFAULT_SAML_ENDPOINT "/v1/auth/saml/mellon"
+#define TO_DEFAULT_SESSION_SWEEP 3600
 
 typedef struct {
     const char *version;                    /* NULL: the build's version */
@@ -19,6 +21,11 @@ typedef struct {
     const char *docs_assets;                /* NULL: /docs/assets */
     const char *session_secret;             /* NULL: no sessions */
     int session_secure;                     /* -1: On */
+    const char *saml_email_attr;            /* NULL: mellon's user (the NameID) */
+    const char *saml_name_attr;             /* NULL: "fullname", as upstream */
+    const char *saml_groups_attr;           /* NULL: groups map to no teams */
+    const char *saml_endpoint;              /* NULL: TO_DEFAULT_SAML_ENDPOINT */
+    int session_sweep;                      /* seconds; -1: TO_DEFAULT_SESSION_SWEEP; 0: off */
     const char *frontend_url;               /* NULL: TO_DEFAULT_CORS_ORIGIN */
 } to_config_t;
 
@@ -39,6 +46,16 @@ const char *to_config_docs_assets(const to_config_t *c);
 const char *to_config_session_secret(const to_config_t *c);
 /* Whether the session cookie is marked Secure (upstream's default: yes). */
 int to_config_session_secure(const to_config_t *c);
+/* The mellon attributes (MELLON_<name>) sign-in reads: the email (NULL:
+ * the user mellon authenticated, i.e. the NameID), the name and the
+ * groups (NULL: none). */
+const char *to_config_saml_email_attr(const to_config_t *c);
+const char *to_config_saml_name_attr(const to_config_t *c);
+const char *to_config_saml_groups_attr(const to_config_t *c);
+/* mellon's MellonEndpointPath, without a trailing slash. */
+const char *to_config_saml_endpoint(const to_config_t *c);
+/* Seconds between sweeps of expired sessions; 0: no sweeping. */
+int to_config_session_sweep(const to_config_t *c);
 /* The front-end's base URL, for links in notifications (FRONTEND_URL). */
 const char *to_config_frontend_url(const to_config_t *c);
 

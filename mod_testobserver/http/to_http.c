@@ -476,7 +476,11 @@ int to_respond(to_req_t *tr, int status)
         /* the reason phrase of RFC 9110, as upstream sends it */
         r->status_line = "422 Unprocessable Content";
     }
-    if (body) {
+    if (!body) {
+        /* upstream labels even its empty 204 answers as JSON */
+        apr_table_setn(r->headers_out, "Content-Type", "application/json");
+    }
+    else {
         ap_set_content_type(r, tr->content_type ? tr->content_type : "application/json");
         ap_set_content_length(r, (apr_off_t)len);
         if (!r->header_only) {

@@ -170,6 +170,7 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         self.error_log = root / "error.log"
         self.proc = None
+        self.openapi = True  # serve the contract beside the checkout, when there
 
     def write_conf(self):
         user_lines = "User www-data\nGroup www-data" if os.geteuid() == 0 else ""
@@ -178,7 +179,7 @@ class Server:
             "RUNDIR": str(self.root), "LOGDIR": str(self.root), "PORT": str(self.port),
             "HTTPD_MODDIR": HTTPD_MODDIR, "MODULE": MODULE,
             "DSN": self.pg.main_dsn, "USER_LINES": user_lines, "EXTRA": self.extra + sanitizer_conf(),
-            "REPO": str(REPO), "OPENAPI_LINE": openapi_line(),
+            "REPO": str(REPO), "OPENAPI_LINE": openapi_line() if self.openapi else "",
         }
         for k, v in values.items():
             text = text.replace(f"@{k}@", v)
@@ -232,10 +233,11 @@ class Server:
         return key
 
 
-def start_server(pg, extra=""):
+def start_server(pg, extra="", openapi=True):
     root = pathlib.Path(tempfile.mkdtemp(prefix="to-httpd-"))
     root.chmod(0o755)
     server = Server(pg, root, free_port(), extra)
+    server.openapi = openapi
     server.start()
     return server
 

@@ -129,3 +129,22 @@ def test_without_a_secret_cookies_are_ignored(sessionless_server):
     assert c.get("/v1/users/me").json() is None
     assert c.get("/v1/users").status_code == 403
     assert SESSION_SECRET  # the same cookie works where the secret is set: above
+
+
+@pytest.fixture(scope="module")
+def sweeping_server(migrated):
+    srv = start_server(migrated, SESSION_CONF + "TestObserverSessionSweep 1\n")
+    yield srv
+    srv.stop()
+
+
+def test_expired_sessions_are_swept(sweeping_server):
+    pg = sweeping_server.pg
+    _, expired, _ = sign_in(pg, "kim@example.com", expires="now() - interval '1 minute'")
+    _, live, _ = sign_in(pg, "kim@example.com")
+    # mod_watchdog runs the sweep every second: wait for it, within reason
+    deadline = time.time() + 30
+    while pg.psql(f"SELECT count(*) FROM user_session WHERE id = {expired}") != "0":
+        assert time.time() < deadline, "the expired session was not deleted"
+        time.sleep(0.2)
+    assert pg.psql(f"SELECT count(*) FROM user_session WHERE id = {live}") == "1"
