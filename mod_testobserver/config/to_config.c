@@ -1,4 +1,6 @@
 /* Directives of mod_testobserver. */
+#include <string.h>
+
 #include <httpd.h>
 #include <http_log.h>
 
@@ -47,6 +49,7 @@ void *to_config_merge(apr_pool_t *pool, void *basev, void *addv)
     c->saml_groups_attr = add->saml_groups_attr ? add->saml_groups_attr : base->saml_groups_attr;
     c->saml_endpoint = add->saml_endpoint ? add->saml_endpoint : base->saml_endpoint;
     c->session_sweep = add->session_sweep != -1 ? add->session_sweep : base->session_sweep;
+    c->frontend_url = add->frontend_url ? add->frontend_url : base->frontend_url;
     return c;
 }
 
@@ -234,6 +237,25 @@ static const char *set_session_sweep(cmd_parms *cmd, void *dconf, const char *ar
     return NULL;
 }
 
+static const char *set_frontend_url(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, NOT_IN_LIMIT);
+    to_config_t *c = dconf;
+    apr_size_t n = strlen(arg);
+
+    if (err) {
+        return err;
+    }
+    if (strncmp(arg, "http://", 7) && strncmp(arg, "https://", 8)) {
+        return "TestObserverFrontendURL must be an http or https URL";
+    }
+    while (n > 0 && arg[n - 1] == '/') {
+        n--; /* links are built as URL/path */
+    }
+    c->frontend_url = apr_pstrmemdup(cmd->pool, arg, n);
+    return NULL;
+}
+
 const command_rec to_config_cmds[] = {
     AP_INIT_TAKE1("TestObserverVersion", set_version, NULL, RSRC_CONF | ACCESS_CONF,
                   "The version /v1/version reports (default: the build's git describe)"),
@@ -269,6 +291,10 @@ const command_rec to_config_cmds[] = {
                   "mellon's MellonEndpointPath (default: " TO_DEFAULT_SAML_ENDPOINT ")"),
     AP_INIT_TAKE1("TestObserverSessionSweep", set_session_sweep, NULL, RSRC_CONF,
                   "Seconds between deletions of expired sessions, or Off (default: 3600)"),
+    AP_INIT_TAKE1(
+        "TestObserverFrontendURL", set_frontend_url, NULL, RSRC_CONF | ACCESS_CONF,
+        "Base URL of the front-end, for links in notifications (default: " TO_DEFAULT_CORS_ORIGIN
+        ")"),
     TO_SYNC_DIRECTIVES,
     {NULL}};
 
@@ -355,4 +381,9 @@ const char *to_config_saml_endpoint(const to_config_t *c)
 int to_config_session_sweep(const to_config_t *c)
 {
     return c->session_sweep != -1 ? c->session_sweep : TO_DEFAULT_SESSION_SWEEP;
+}
+
+const char *to_config_frontend_url(const to_config_t *c)
+{
+    return c->frontend_url ? c->frontend_url : TO_DEFAULT_CORS_ORIGIN;
 }

@@ -26,6 +26,7 @@ typedef struct {
     const char *saml_groups_attr;           /* NULL: groups map to no teams */
     const char *saml_endpoint;              /* NULL: TO_DEFAULT_SAML_ENDPOINT */
     int session_sweep;                      /* seconds; -1: TO_DEFAULT_SESSION_SWEEP; 0: off */
+    const char *frontend_url;               /* NULL: TO_DEFAULT_CORS_ORIGIN */
 } to_config_t;
 
 extern const command_rec to_config_cmds[];
@@ -55,5 +56,7 @@ const char *to_config_saml_groups_attr(const to_config_t *c);
 const char *to_config_saml_endpoint(const to_config_t *c);
 /* Seconds between sweeps of expired sessions; 0: no sweeping. */
 int to_config_session_sweep(const to_config_t *c);
+/* The front-end's base URL, for links in notifications (FRONTEND_URL). */
+const char *to_config_frontend_url(const to_config_t *c);
 
 #endif

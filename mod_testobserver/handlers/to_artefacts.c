@@ -13,7 +13,9 @@
 
 #include "../json/to_json.h"
 #include "../model/to_enums.h"
+#include "to_amr.h"
 #include "to_handlers.h"
+#include "to_reviewers.h"
 #include "to_sql_json.h"
 
 /* The artefacts shown are the latest of each line of releases: per family,
@@ -89,9 +91,14 @@
     "WITH wanted AS (SELECT v::int AS id, i FROM json_array_elements_text(%s::json)"               \
     " WITH ORDINALITY AS w(v, i)),"                                                                \
     " gone AS (DELETE FROM artefact_reviewers_association x WHERE x.artefact_id = %s::int"         \
-    " AND x.user_id NOT IN (SELECT id FROM wanted))"                                               \
-    " INSERT INTO artefact_reviewers_association (artefact_id, user_id)"                           \
-    " SELECT %s::int, id FROM wanted ORDER BY i ON CONFLICT DO NOTHING"
+    " AND x.user_id NOT IN (SELECT id FROM wanted)),"                                              \
+    " added AS (INSERT INTO artefact_reviewers_association (artefact_id, user_id)"                 \
+    " SELECT %s::int, id FROM wanted ORDER BY i ON CONFLICT DO NOTHING"                            \
+    " RETURNING artefact_id, user_id)" TO_SQL_REVIEW_NOTES(                                        \
+        "(SELECT added.*, w.i FROM added JOIN wanted w ON w.id = added.user_id)", "ORDER BY n.i")
+
+/* Whether matching rules grant the user the permission on the artefact. */
+#define SQL_AMR "WITH subject AS (SELECT %s::int AS artefact_id)" TO_SQL_AMR_GRANTED
 
 #define SQL_BUILDS_FOUND                                                                           \
     "SELECT r.v, b.id FROM json_array_elements_text(%s::json) WITH ORDINALITY AS r(v, i)"          \
@@ -148,6 +155,7 @@ const to_sql_t to_sql_artefacts[] = {{"artefacts_list", SQL_ARTEFACTS_LIST},
                                      {"artefact_users_by_id", SQL_USERS_BY_ID},
                                      {"artefact_users_by_email", SQL_USERS_BY_EMAIL},
                                      {"artefact_reviewers_set", SQL_REVIEWERS_SET},
+                                     {"artefact_amr", SQL_AMR},
                                      {"artefact_builds_found", SQL_BUILDS_FOUND},
                                      {"artefact_bundle_set", SQL_BUNDLE_SET},
                                      {"artefact_versions", SQL_VERSIONS},
@@ -684,10 +692,10 @@ int to_h_artefact_patch(to_req_t *tr)
     else {
         validate_patch(tr, mapped_body(tr, body), &p);
     }
-    /* upstream checks change_artefact in the handler, after validation;
-     * granting it through a user's teams' matching rules is not done yet */
+    /* upstream checks change_artefact in the handler, after validation:
+     * held, or granted by the user's teams' matching rules */
     TO_VALID(tr);
-    TO_PERMITTED(tr);
+    TO_RETURN_UNLESS_OK(to_amr_permitted(tr, "change_artefact", "artefact_amr", ids));
 
     if ((rv = status_rules(tr, &p, has_comment, all_approved, any_rejected)) != OK) {
         return rv;
@@ -719,8 +727,6 @@ int to_h_artefact_patch(to_req_t *tr)
                           &reviewers)) != OK) {
             return rv;
         }
-        /* notifying newly assigned reviewers belongs to the notifications
-         * work and is not done here */
     }
     if (p.given[F_BUNDLED]) {
         bundled = "[]";
@@ -748,8 +754,8 @@ int to_h_artefact_patch(to_req_t *tr)
             return clash(tr, rv);
         }
     }
-    if (reviewers &&
-        (rv = to_db_exec(tr, "artefact_reviewers_set", NULL, reviewers, ids, ids)) != OK) {
+    if (reviewers && (rv = to_db_exec(tr, "artefact_reviewers_set", NULL, reviewers, ids, ids,
+                                      to_config_frontend_url(tr->conf))) != OK) {
         return rv;
     }
     if (bundled &&

@@ -17,6 +17,9 @@ extern const to_sql_t to_sql_misc[];
 int to_h_start_test(to_req_t *tr);
 extern const to_sql_t to_sql_start_test[];
 
+/* to_reviewers.c: reviewer assignment (to_reviewers.h) */
+extern const to_sql_t to_sql_reviewers[];
+
 /* to_test_executions.c */
 int to_h_execution_get(to_req_t *tr);
 int to_h_execution_patch(to_req_t *tr);

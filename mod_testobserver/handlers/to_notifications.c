@@ -50,21 +50,46 @@ const to_sql_t to_sql_notifications[] = {
 
 #define USER_NOT_FOUND "User not found"
 
-/* The routes of "me" need a signed-in user; sessions are not kept here, so
- * there is none. With authentication required: 401 without credentials, 403
- * for an application. Otherwise OK (and the route answers emptiness). */
-static int no_user(to_req_t *tr, int always)
+/* The routes of "me" are about the signed-in user: OK with tr->user_id
+ * set, or with it NULL when nobody is signed in and that may pass (the list
+ * and count answer emptiness then, unless authentication is required).
+ * Otherwise 401 without credentials, 403 for an application alone. */
+static int me(to_req_t *tr, int user_required)
 {
     int rv;
 
-    if (!always && !to_config_require_authentication(tr->conf)) {
-        return OK;
-    }
     if ((rv = to_identify(tr)) != OK) {
         return rv;
     }
+    if (tr->user_id || (!user_required && !to_config_require_authentication(tr->conf))) {
+        return OK;
+    }
     return tr->app_id ? to_answer_detail(tr, HTTP_FORBIDDEN, "Forbidden")
                       : to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
+}
+
+/* Dismisses notification note of user uid: the notification, or 404. */
+static int dismiss(to_req_t *tr, const char *uid, int note)
+{
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    const char *user = NULL, *json = NULL;
+    int rv;
+
+    if ((rv = to_db_select(tr, "notes_dismiss", &res, uid, apr_itoa(tr->pool, note))) != OK) {
+        return rv;
+    }
+    while (to_db_next(tr, res, &row) == 0) {
+        user = to_db_col(tr, row, 0);
+        json = to_db_col(tr, row, 1);
+    }
+    if (!user || strcmp(user, "t") != 0) {
+        return to_answer_detail(tr, HTTP_NOT_FOUND, USER_NOT_FOUND);
+    }
+    if (!json || !*json) {
+        return to_answer_detail(tr, HTTP_NOT_FOUND, "Notification not found");
+    }
+    return to_answer_text(tr, HTTP_OK, json, strlen(json));
 }
 
 static const char *query_limit(to_req_t *tr)
@@ -87,11 +112,15 @@ int to_h_notes_me(to_req_t *tr)
 {
     const char *limit = query_limit(tr);
     const char *offset = query_offset(tr);
+    const char *unread = query_unread(tr);
     json_object *page;
 
-    query_unread(tr);
     TO_CHECKED(tr);
-    TO_RETURN_UNLESS_OK(no_user(tr, 0));
+    TO_RETURN_UNLESS_OK(me(tr, 0));
+    if (tr->user_id) {
+        return to_answer_query(tr, USER_NOT_FOUND, "notes_page", tr->user_id, unread, limit,
+                               offset);
+    }
     page = to_json_own(tr->pool, json_object_new_object());
     json_object_object_add(page, "notifications", json_object_new_array());
     json_object_object_add(page, "count", json_object_new_int(0));
@@ -102,18 +131,24 @@ int to_h_notes_me(to_req_t *tr)
 
 int to_h_notes_me_count(to_req_t *tr)
 {
-    query_unread(tr);
+    const char *unread = query_unread(tr);
+
     TO_CHECKED(tr);
-    TO_RETURN_UNLESS_OK(no_user(tr, 0));
+    TO_RETURN_UNLESS_OK(me(tr, 0));
+    if (tr->user_id) {
+        return to_answer_query(tr, USER_NOT_FOUND, "notes_count", tr->user_id, unread);
+    }
     return to_answer_text(tr, HTTP_OK, "0", 1);
 }
 
 /* Dismissing needs a user whatever the configuration. */
 int to_h_note_me_dismiss(to_req_t *tr)
 {
-    to_path_id(tr, "notification_id");
+    int note = to_path_id(tr, "notification_id");
+
     TO_CHECKED(tr);
-    return no_user(tr, 1);
+    TO_RETURN_UNLESS_OK(me(tr, 1));
+    return dismiss(tr, tr->user_id, note);
 }
 
 int to_h_notes_user(to_req_t *tr)
@@ -141,25 +176,7 @@ int to_h_note_user_dismiss(to_req_t *tr)
 {
     int id = to_path_id(tr, "user_id");
     int note = to_path_id(tr, "notification_id");
-    apr_dbd_results_t *res;
-    apr_dbd_row_t *row = NULL;
-    const char *user = NULL, *json = NULL;
-    int rv;
 
     TO_CHECKED(tr);
-    if ((rv = to_db_select(tr, "notes_dismiss", &res, apr_itoa(tr->pool, id),
-                           apr_itoa(tr->pool, note))) != OK) {
-        return rv;
-    }
-    while (to_db_next(tr, res, &row) == 0) {
-        user = to_db_col(tr, row, 0);
-        json = to_db_col(tr, row, 1);
-    }
-    if (!user || strcmp(user, "t") != 0) {
-        return to_answer_detail(tr, HTTP_NOT_FOUND, USER_NOT_FOUND);
-    }
-    if (!json || !*json) {
-        return to_answer_detail(tr, HTTP_NOT_FOUND, "Notification not found");
-    }
-    return to_answer_text(tr, HTTP_OK, json, strlen(json));
+    return dismiss(tr, apr_itoa(tr->pool, id), note);
 }

@@ -15,6 +15,7 @@
 
 #include "../json/to_json.h"
 #include "../model/to_enums.h"
+#include "to_amr.h"
 #include "to_handlers.h"
 #include "to_rerun_filters.h"
 #include "to_sql_json.h"
@@ -113,13 +114,18 @@
     " AND EXISTS (SELECT 1 FROM test_execution x WHERE " TO_SQL_SAME_GROUP("x", "rr") ")"          \
     " ORDER BY rr.priority DESC, rr.created_at, rr.id LIMIT %s::bigint) rr" SQL_LATEST_OF_GROUP
 
+/* Whether matching rules grant the user the permission on every artefact
+ * of the selected executions. */
+#define SQL_AMR                                                                                    \
+    SQL_SELECTED ", subject AS (SELECT DISTINCT b.artefact_id FROM test_execution te"              \
+    " JOIN artefact_build b ON b.id = te.artefact_build_id WHERE te.id IN (SELECT id FROM hit))"   \
+    TO_SQL_AMR_GRANTED
+
 /* clang-format on */
 
-const to_sql_t to_sql_reruns[] = {{"reruns_create", SQL_CREATE},
-                                  {"reruns_delete", SQL_DELETE},
-                                  {"reruns_answer", SQL_ANSWER},
-                                  {"reruns_list", SQL_LIST},
-                                  {NULL, NULL}};
+const to_sql_t to_sql_reruns[] = {{"reruns_amr", SQL_AMR},       {"reruns_create", SQL_CREATE},
+                                  {"reruns_delete", SQL_DELETE}, {"reruns_answer", SQL_ANSWER},
+                                  {"reruns_list", SQL_LIST},     {NULL, NULL}};
 
 #define PRIORITY_LIMIT 1000000
 
@@ -294,6 +300,29 @@ static int bulk_checked(to_req_t *tr, const rerun_body_t *rb)
     return OK;
 }
 
+/* change_rerun as upstream checks it in the handler: held, or granted by
+ * the user's teams' matching rules for every artefact the selection
+ * touches; a filters object that selects nothing is refused first. */
+static int rerun_permitted(to_req_t *tr, const rerun_body_t *rb)
+{
+    int rv = to_permission_held(tr, "change_rerun");
+
+    if (rv != HTTP_FORBIDDEN) {
+        return rv;
+    }
+    if (!tr->user_id) {
+        return to_answer_detail(tr, HTTP_FORBIDDEN, "Insufficient permissions");
+    }
+    if (rb->empty_filters) {
+        return to_answer_detail(tr, HTTP_UNPROCESSABLE_ENTITY, rb->empty_filters);
+    }
+    if (!rb->nids && !rb->has_filters) {
+        return OK; /* nothing selected, nothing to check */
+    }
+    return to_amr_permitted(tr, "change_rerun", "reruns_amr",
+                            to_json_text(tr->pool, rb->selection));
+}
+
 /* A boolean query value that passed validation: true or false. */
 static int is_true_word(const char *s)
 {
@@ -328,8 +357,7 @@ int to_h_reruns_post(to_req_t *tr)
     }
     /* upstream checks these permissions in the handler, after validation */
     TO_VALID(tr);
-    TO_PERMITTED(tr);
-    if ((rv = bulk_checked(tr, &rb)) != OK) {
+    if ((rv = bulk_checked(tr, &rb)) != OK || (rv = rerun_permitted(tr, &rb)) != OK) {
         return rv;
     }
 
@@ -384,8 +412,7 @@ int to_h_reruns_delete(to_req_t *tr)
     }
     /* upstream checks these permissions in the handler, after validation */
     TO_VALID(tr);
-    TO_PERMITTED(tr);
-    if ((rv = bulk_checked(tr, &rb)) != OK) {
+    if ((rv = bulk_checked(tr, &rb)) != OK || (rv = rerun_permitted(tr, &rb)) != OK) {
         return rv;
     }
     if (rb.empty_filters) {

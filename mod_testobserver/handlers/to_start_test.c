@@ -11,6 +11,7 @@
 #include "../json/to_json.h"
 #include "../model/to_enums.h"
 #include "to_handlers.h"
+#include "to_reviewers.h"
 
 /* Every artefact column that start-test fills; the rest keep defaults. */
 #define SQL_ARTEFACT_INSERT                                                                        \
@@ -440,6 +441,7 @@ int to_h_start_test(to_req_t *tr)
         return rv;
     }
     if ((rv = to_db_exec(tr, "st_rerun_done", NULL, execution)) != OK ||
+        (to_obj_bool(o, "needs_assignment", 0) && (rv = to_assign_reviewers(tr, artefact)) != OK) ||
         (rv = to_db_commit(tr)) != OK) {
         return rv;
     }

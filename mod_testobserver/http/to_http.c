@@ -314,7 +314,7 @@ int to_check_permission(to_req_t *tr)
     return to_check_named_permission(tr, perm);
 }
 
-int to_check_named_permission(to_req_t *tr, const char *perm)
+int to_permission_held(to_req_t *tr, const char *perm)
 {
     int status;
 
@@ -324,7 +324,15 @@ int to_check_named_permission(to_req_t *tr, const char *perm)
     if ((status = to_identify(tr)) != OK) {
         return status;
     }
-    return holds(tr, perm) ? OK : to_answer_detail(tr, HTTP_FORBIDDEN, "Insufficient permissions");
+    return holds(tr, perm) ? OK : HTTP_FORBIDDEN;
+}
+
+int to_check_named_permission(to_req_t *tr, const char *perm)
+{
+    int status = to_permission_held(tr, perm);
+
+    return status == HTTP_FORBIDDEN ? to_answer_detail(tr, status, "Insufficient permissions")
+                                    : status;
 }
 
 int to_check_valid(to_req_t *tr)

@@ -89,6 +89,10 @@ int to_checked(to_req_t *tr);
  * OK, or 403 with the answer set. */
 int to_check_named_permission(to_req_t *tr, const char *perm);
 
+/* Whether the caller holds perm (or it is ignored), without answering:
+ * OK, HTTP_FORBIDDEN, or the status of a database failure. */
+int to_permission_held(to_req_t *tr, const char *perm);
+
 /* Answers. Each returns the status, for "return to_answer_...(...)". */
 int to_answer_json(to_req_t *tr, int status, json_object *obj);
 int to_answer_text(to_req_t *tr, int status, const char *json, apr_size_t len);

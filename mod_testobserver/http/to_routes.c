@@ -149,4 +149,5 @@ const to_sql_t *const to_sql_sets[] = {to_sql_misc,
                                        to_sql_applications,
                                        to_sql_notifications,
                                        to_sql_matching_rules,
+                                       to_sql_reviewers,
                                        NULL};
