@@ -1,7 +1,8 @@
 # mod_testobserver: the Test Observer API as an Apache httpd module.
 #   make            build the module, the tools and the unit tests
 #   make run        private PostgreSQL under var/, migrations, httpd on 127.0.0.1:$(PORT)
-#   make test       unit tests (cmocka) and API tests (pytest, real httpd + PostgreSQL)
+#   make test       unit tests (cmocka) and API tests (pytest, real httpd + PostgreSQL);
+#                   make api API_TESTS=t/api/test_XX.py PYTEST_ARGS=-x runs some of them
 #   make lint       format check, cppcheck, clang-tidy
 #   make seed       fill a running instance with realistic data (SIZE=small|large)
 #   make bench      load tests on a private PostgreSQL and httpd (SIZE=small|large)
@@ -116,7 +117,7 @@ unit: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do ./$$t || fail=1; done; exit $$fail
 
 api: build docs-assets
-	$(PYTHON) -m pytest -q t/api $(PYTEST_ARGS)
+	$(PYTHON) -m pytest -q $(or $(API_TESTS),t/api) $(PYTEST_ARGS)
 
 test: deps build
 	$(MAKE) --no-print-directory unit
@@ -150,7 +151,7 @@ test-asan: deps build $(ASAN_MODULE)
 	@start=$$(date +%s); \
 	TO_ASAN=1 TO_ASAN_LIB=$$($(CC) -print-file-name=libasan.so) \
 	    TO_MODULE=$(abspath $(ASAN_MODULE)) TO_SANITIZER_DIR=$(abspath $(ASAN_DIR)/reports) \
-	    $(PYTHON) -m pytest -q t/api $(PYTEST_ARGS); rc=$$?; \
+	    $(PYTHON) -m pytest -q $(or $(API_TESTS),t/api) $(PYTEST_ARGS); rc=$$?; \
 	echo "test-asan: pytest took $$(( $$(date +%s) - start ))s"; \
 	[ ! -d $(ASAN_DIR)/reports-known ] || \
 	    echo "test-asan: reports of known crashes (xfail) set aside in $(ASAN_DIR)/reports-known"; \
