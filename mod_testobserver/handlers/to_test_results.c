@@ -32,39 +32,45 @@
 
 /* Earlier results of the same test cases: same environment, architecture
  * and artefact line (name, series, repo, track, os), in this or earlier
- * versions, newest first, at most 10 per case. */
+ * versions, newest first, at most 10 per case. One pass: the line's earlier
+ * executions (hist) are found once through the artefact name and build
+ * indexes, their results of this execution's test cases are read once
+ * through the test_execution_id index, ranked and aggregated per case, and
+ * joined to the results by test case. */
 #define SQL_RESULTS_GET                                                                            \
     "WITH te AS (SELECT te.id, te.environment_id, b.architecture, a.id AS artefact_id, a.name,"    \
     " a.series, a.repo, a.track, a.os FROM test_execution te JOIN artefact_build b"                \
     " ON b.id = te.artefact_build_id JOIN artefact a ON a.id = b.artefact_id"                      \
     " WHERE te.id = %s::int),"                                                                     \
-    " res AS (SELECT r.*, c.name, c.category, c.template_id FROM test_result r"                    \
-    " JOIN test_case c ON c.id = r.test_case_id WHERE r.test_execution_id = (SELECT id FROM te))," \
-    " prev AS (SELECT * FROM (SELECT p.test_case_id, p.status, pa.version, pa.id AS artefact_id,"  \
-    " pte.id AS te_id, p.id AS result_id, row_number() OVER (PARTITION BY p.test_case_id"          \
-    " ORDER BY pa.id DESC, p.id DESC) AS n FROM te, test_result p"                                 \
-    " JOIN test_execution pte ON pte.id = p.test_execution_id"                                     \
-    " JOIN artefact_build pb ON pb.id = pte.artefact_build_id"                                     \
-    " JOIN artefact pa ON pa.id = pb.artefact_id"                                                  \
-    " WHERE p.test_case_id IN (SELECT test_case_id FROM res)"                                      \
-    " AND pte.environment_id = te.environment_id AND pb.architecture = te.architecture"            \
-    " AND pa.name = te.name AND pa.series = te.series AND pa.repo = te.repo"                       \
+    " res AS MATERIALIZED (SELECT r.id, r.test_case_id, r.created_at, r.status, r.comment,"        \
+    " r.io_log, c.name, c.category, c.template_id FROM te JOIN test_result r"                      \
+    " ON r.test_execution_id = te.id JOIN test_case c ON c.id = r.test_case_id),"                  \
+    " hist AS MATERIALIZED (SELECT pte.id AS te_id, pa.id AS artefact_id, pa.version FROM te"      \
+    " JOIN artefact pa ON pa.name = te.name AND pa.series = te.series AND pa.repo = te.repo"       \
     " AND pa.track = te.track AND pa.os = te.os AND pa.id <= te.artefact_id"                       \
-    " AND (pte.id < te.id OR pa.id < te.artefact_id)) ranked WHERE n <= 10)"                       \
+    " JOIN artefact_build pb ON pb.artefact_id = pa.id AND pb.architecture = te.architecture"      \
+    " JOIN test_execution pte ON pte.artefact_build_id = pb.id"                                    \
+    " AND pte.environment_id = te.environment_id"                                                  \
+    " WHERE pte.id < te.id OR pa.id < te.artefact_id),"                                            \
+    " prev AS (SELECT k.test_case_id, json_agg(json_build_object('status', k.status, 'version',"   \
+    " k.version, 'artefact_id', k.artefact_id, 'test_execution_id', k.te_id, 'test_result_id',"    \
+    " k.result_id) ORDER BY k.artefact_id DESC, k.result_id DESC) AS list"                         \
+    " FROM (SELECT p.test_case_id, p.status, h.version, h.artefact_id, h.te_id, p.id AS "          \
+    "result_id,"                                                                                   \
+    " row_number() OVER (PARTITION BY p.test_case_id ORDER BY h.artefact_id DESC, p.id DESC) AS n" \
+    " FROM hist h JOIN test_result p ON p.test_execution_id = h.te_id"                             \
+    " WHERE p.test_case_id IN (SELECT test_case_id FROM res)) k WHERE k.n <= 10"                   \
+    " GROUP BY k.test_case_id)"                                                                    \
     " SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM te) THEN NULL ELSE coalesce((SELECT"              \
     " json_agg(json_build_object('id', r.id, 'name', r.name,"                                      \
     " 'created_at', " TO_SQL_TS(                                                                   \
         "r.created_at") ", 'category', r.category,"                                                \
                         " 'template_id', r.template_id, 'status', r.status, 'comment', r.comment," \
-                        " 'io_log', r.io_log, 'previous_results', coalesce((SELECT "               \
-                        "json_agg(json_build_object("                                              \
-                        "'status', p.status, 'version', p.version, 'artefact_id', p.artefact_id,"  \
-                        " 'test_execution_id', p.te_id, 'test_result_id', p.result_id) ORDER BY "  \
-                        "p.artefact_id DESC,"                                                      \
-                        " p.result_id DESC) FROM prev p WHERE p.test_case_id = r.test_case_id), "  \
-                        "'[]'::json),"                                                             \
+                        " 'io_log', r.io_log, 'previous_results', coalesce(p.list, '[]'::json),"   \
                         " 'issues', " TO_SQL_RESULT_ISSUES_JSON(                                   \
-                            "r") ") ORDER BY r.id) FROM res r), '[]'::json) END"
+                            "r") ") ORDER BY r.id)"                                                \
+                                 " FROM res r LEFT JOIN prev p ON p.test_case_id = "               \
+                                 "r.test_case_id), '[]'::json) END"
 
 /* The batch's results are those of its test cases (named in a json list). */
 #define SQL_APPLY_RULES                                                                            \
