@@ -1,4 +1,6 @@
 /* POST and GET /v1/test-executions/{id}/test-results. */
+#include <string.h>
+
 #include <httpd.h>
 #include <http_protocol.h>
 
@@ -96,11 +98,13 @@ static const to_field_t result_fields[] = {
 #define NRESULT_FIELDS ((int)(sizeof(result_fields) / sizeof(result_fields[0])))
 
 /* Validates the batch and returns it as the JSON text the SQL expects;
- * *names gets the list of its test case names. */
+ * *names gets the list of its test case names. The text is written as it
+ * goes rather than built as a second json-c tree: a batch of 10,000 results
+ * would otherwise hold the body, the tree and its text at once. */
 static const char *validated_batch(to_req_t *tr, json_object *body, const char **names)
 {
     json_object *bloc = to_loc(&tr->verr, "body");
-    json_object *batch, *name_list;
+    to_jbuf_t batch, name_list;
     size_t i, n;
     int f;
 
@@ -108,28 +112,49 @@ static const char *validated_batch(to_req_t *tr, json_object *body, const char *
         to_verr_add(&tr->verr, "list_type", bloc, "Input should be a valid list", body, NULL);
         return NULL;
     }
-    batch = to_json_own(tr->pool, json_object_new_array());
-    name_list = to_json_own(tr->pool, json_object_new_array());
     n = json_object_array_length(body);
+    to_jbuf_init(&batch, tr->pool, n * 128);
+    to_jbuf_init(&name_list, tr->pool, n * 48);
+    to_jbuf_lit(&batch, "[");
+    to_jbuf_lit(&name_list, "[");
     for (i = 0; i < n; i++) {
-        json_object *item = json_object_array_get_idx(body, i), *row;
+        json_object *item = json_object_array_get_idx(body, i);
+        json_object *iloc = to_loc_index_ref(bloc, (int)i);
         to_obj_t obj;
 
-        to_validate_object(&tr->verr, to_loc_index(&tr->verr, bloc, (int)i), item, result_fields,
-                           NRESULT_FIELDS, &obj);
-        if (!obj.ok) {
+        to_validate_object(&tr->verr, iloc, item, result_fields, NRESULT_FIELDS, &obj);
+        json_object_put(iloc);
+        if (!obj.ok || to_verr_count(&tr->verr)) {
             continue;
         }
-        row = json_object_new_object();
-        for (f = 0; f < NRESULT_FIELDS; f++) {
-            json_object_object_add(row, result_fields[f].name,
-                                   to_json_str(to_obj_str(&obj, result_fields[f].name, "")));
+        if (i) {
+            to_jbuf_lit(&batch, ",");
         }
-        json_object_array_add(batch, row);
-        json_object_array_add(name_list, to_json_str(to_obj_str(&obj, "name", "")));
+        to_jbuf_lit(&batch, "{");
+        for (f = 0; f < NRESULT_FIELDS; f++) {
+            json_object *v = obj.values[f];
+            const char *text = v ? json_object_get_string(v) : "";
+            apr_size_t len = v ? (apr_size_t)json_object_get_string_len(v) : 0;
+
+            if (f) {
+                to_jbuf_lit(&batch, ",");
+            }
+            to_jbuf_str(&batch, result_fields[f].name, strlen(result_fields[f].name));
+            to_jbuf_lit(&batch, ":");
+            to_jbuf_str(&batch, text, len);
+            if (f == 0) {
+                if (i) {
+                    to_jbuf_lit(&name_list, ",");
+                }
+                to_jbuf_str(&name_list, text, len);
+            }
+        }
+        to_jbuf_lit(&batch, "}");
     }
-    *names = to_json_text(tr->pool, name_list);
-    return to_verr_count(&tr->verr) ? NULL : to_json_text(tr->pool, batch);
+    to_jbuf_lit(&batch, "]");
+    to_jbuf_lit(&name_list, "]");
+    *names = name_list.data;
+    return to_verr_count(&tr->verr) ? NULL : batch.data;
 }
 
 int to_h_results_post(to_req_t *tr)
@@ -144,6 +169,9 @@ int to_h_results_post(to_req_t *tr)
     }
     if (body) {
         batch = validated_batch(tr, body, &names);
+        /* the batch is text now: the tree goes before the statements run
+         * (errors keep references to what they echo) */
+        to_json_release(tr->pool, body);
     }
     TO_CHECKED(tr);
 
