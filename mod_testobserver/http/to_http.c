@@ -118,7 +118,7 @@ static int is_json_type(const char *ct)
  * freed json-c objects in malloc's free lists; glibc hands free pages back
  * to the system only when asked, so ask once the request's connection is
  * done with them (its pool ends after the request pools). */
-#define TO_TRIM_BODY (256 * 1024)
+#define TO_TRIM_BODY ((apr_size_t)256 * 1024)
 /* glibc's default is 8 arenas per core, each kept at its high-water mark:
  * a child of 16 threads then grows by a batch's size per thread. */
 #define TO_MALLOC_ARENAS 2
