@@ -23,6 +23,9 @@ APR_INCLUDES := $(shell apr-1-config --includes 2>/dev/null) $(shell apu-1-confi
 APR_LIBS := $(shell apu-1-config --link-ld 2>/dev/null) $(shell apr-1-config --link-ld 2>/dev/null)
 JSON_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
 JSON_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
+# libcurl: the issue sync's requests to the trackers (glue only)
+CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
+CURL_LIBS := $(shell pkg-config --libs libcurl 2>/dev/null || echo -lcurl)
 WARN := -Wall -Wextra
 CFLAGS_ALL = $(APXS_CFLAGS) $(WARN) -std=gnu11 $(EXTRA_CFLAGS)
 
@@ -33,9 +36,11 @@ CORE_SRC := $(MODDIR)/json/to_json.c $(MODDIR)/model/to_validate.c $(MODDIR)/mod
             $(MODDIR)/model/to_status.c $(MODDIR)/http/to_router.c \
             $(MODDIR)/config/to_config_parse.c $(MODDIR)/model/to_events.c \
             $(MODDIR)/model/to_csv.c $(MODDIR)/model/to_filters.c $(MODDIR)/model/to_api_key.c \
-            $(MODDIR)/model/to_issue_url.c
+            $(MODDIR)/model/to_issue_url.c $(MODDIR)/model/to_session.c \
+            $(MODDIR)/http/to_openapi.c $(MODDIR)/model/to_return_to.c $(MODDIR)/sync/to_sync_track.c
 GLUE_SRC := $(MODDIR)/mod_testobserver.c $(MODDIR)/config/to_config.c $(MODDIR)/http/to_http.c \
-            $(MODDIR)/http/to_routes.c $(MODDIR)/db/to_db.c $(wildcard $(MODDIR)/handlers/*.c)
+            $(MODDIR)/http/to_routes.c $(MODDIR)/db/to_db.c $(wildcard $(MODDIR)/handlers/*.c) \
+            $(wildcard $(MODDIR)/auth/*.c) $(MODDIR)/sync/to_sync.c
 MOD_SRC := $(GLUE_SRC) $(CORE_SRC)
 MOD_HDR := $(wildcard $(MODDIR)/*.h $(MODDIR)/*/*.h)
 MODULE := $(MODDIR)/.libs/mod_testobserver.so
@@ -45,7 +50,10 @@ ADMIN_SRC := migrate/testobserver-admin.c migrate/to_cli_db.c $(MODDIR)/model/to
 UNIT_TESTS := $(patsubst t/unit/%.c,t/unit/run_%,$(wildcard t/unit/test_*.c))
 
 DEBS := apache2 apache2-dev libaprutil1-dbd-pgsql libjson-c-dev libcmocka-dev postgresql \
-        python3-pytest python3-requests pkg-config
+        python3-pytest python3-requests python3-itsdangerous pkg-config libcurl4-openssl-dev
+# SAML sign-in through mod_auth_mellon, and what its API test runs as the
+# IdP (simplesamlphp in an httpd with mod_php) and makes keys with
+SAML_DEBS := libapache2-mod-auth-mellon simplesamlphp libapache2-mod-php php-xml php-mbstring openssl
 # libclang-rt-dev is Debian's name for the default clang's runtimes
 # (libclang-rt-14-dev on Debian 12)
 FUZZ_DEBS := clang libclang-rt-dev
@@ -71,6 +79,7 @@ endef
 
 deps:
 	$(call install_missing,$(DEBS))
+	$(call install_missing,$(SAML_DEBS))
 	@command -v npm >/dev/null || { SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm; }
 
@@ -83,9 +92,9 @@ deps-fuzz-install:
 
 $(MODULE): $(MOD_SRC) $(MOD_HDR) Makefile
 	cd $(MODDIR) && $(APXS) -c -o mod_testobserver.la \
-	    -Wc,-std=gnu11 -Wc,-Wall -Wc,-Wextra $(addprefix -Wc,$(EXTRA_CFLAGS)) $(JSON_CFLAGS) \
+	    -Wc,-std=gnu11 -Wc,-Wall -Wc,-Wextra $(addprefix -Wc,$(EXTRA_CFLAGS)) $(JSON_CFLAGS) $(CURL_CFLAGS) \
 	    -DTO_BUILD_VERSION='\"$(VERSION)\"' $(addprefix -Wl,$(EXTRA_LDFLAGS)) \
-	    $(patsubst $(MODDIR)/%,%,$(MOD_SRC)) $(JSON_LIBS) >build.log 2>&1 || \
+	    $(patsubst $(MODDIR)/%,%,$(MOD_SRC)) $(JSON_LIBS) $(CURL_LIBS) >build.log 2>&1 || \
 	    { cat build.log; exit 1; }
 	@! grep -i 'warning' $(MODDIR)/build.log
 
@@ -130,8 +139,8 @@ APXS_INCLUDEDIR := $(shell $(APXS) -q INCLUDEDIR 2>/dev/null)
 $(ASAN_MODULE): $(MOD_SRC) $(MOD_HDR) Makefile
 	@mkdir -p $(ASAN_DIR)
 	$(CC) -shared -fPIC $(ASAN_FLAGS) -std=gnu11 $(WARN) -DLINUX -D_REENTRANT -D_GNU_SOURCE \
-	    -I$(APXS_INCLUDEDIR) $(APR_INCLUDES) $(JSON_CFLAGS) -DTO_BUILD_VERSION='"$(VERSION)"' \
-	    -o $@ $(MOD_SRC) $(JSON_LIBS)
+	    -I$(APXS_INCLUDEDIR) $(APR_INCLUDES) $(JSON_CFLAGS) $(CURL_CFLAGS) -DTO_BUILD_VERSION='"$(VERSION)"' \
+	    -o $@ $(MOD_SRC) $(JSON_LIBS) $(CURL_LIBS)
 
 test-asan: deps build $(ASAN_MODULE)
 	@lib=$$($(CC) -print-file-name=libasan.so); [ -f "$$lib" ] || \
@@ -160,7 +169,7 @@ test-asan: deps build $(ASAN_MODULE)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := build/fuzz
-FUZZ_NAMES := json validate scalar router config $(if $(wildcard $(MODDIR)/model/to_events.c),events)
+FUZZ_NAMES := json validate scalar router config sync $(if $(wildcard $(MODDIR)/model/to_events.c),events)
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer -std=gnu11 $(WARN)

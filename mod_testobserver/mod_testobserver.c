@@ -7,11 +7,13 @@
 #include <http_protocol.h>
 #include <http_request.h>
 
+#include "auth/to_session_sweep.h"
 #include "config/to_config.h"
 #include "db/to_db.h"
 #include "http/to_http.h"
 #include "handlers/to_handlers.h"
 #include "http/to_routes.h"
+#include "sync/to_sync.h"
 #include "to_private.h"
 
 #define TO_HANDLER_NAME "testobserver"
@@ -65,10 +67,11 @@ static int to_handler(request_rec *r)
 
 static void to_register_hooks(apr_pool_t *pool)
 {
-    (void)pool;
     ap_hook_post_config(to_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(to_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(to_http_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    to_session_sweep_register_hooks(pool);
+    to_sync_register_hooks(pool);
 }
 
 module AP_MODULE_DECLARE_DATA testobserver_module = {STANDARD20_MODULE_STUFF,

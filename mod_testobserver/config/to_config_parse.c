@@ -147,3 +147,56 @@ int to_origin_allowed(const apr_array_header_t *allowed, const char *origin)
     }
     return 0;
 }
+
+const char *to_parse_duration(const char *arg, apr_interval_time_t *out)
+{
+    static const char *const err = "must be a whole number with ms, s, m, h or d (seconds if none)";
+    static const struct {
+        const char *suffix;
+        apr_int64_t usec;
+    } units[] = {{"", APR_USEC_PER_SEC},         {"ms", 1000},
+                 {"s", APR_USEC_PER_SEC},        {"m", 60 * APR_USEC_PER_SEC},
+                 {"h", 3600 * APR_USEC_PER_SEC}, {"d", 86400 * APR_USEC_PER_SEC}};
+    apr_int64_t n;
+    char *end;
+    size_t i;
+
+    if (!apr_isdigit(*arg)) {
+        return err;
+    }
+    errno = 0;
+    n = apr_strtoi64(arg, &end, 10);
+    if (errno == ERANGE) {
+        return err;
+    }
+    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (!strcasecmp(end, units[i].suffix)) {
+            /* at most ten years, whatever the unit */
+            if (n < 1 || n > APR_INT64_C(315360000) * APR_USEC_PER_SEC / units[i].usec) {
+                return err;
+            }
+            *out = (apr_interval_time_t)(n * units[i].usec);
+            return NULL;
+        }
+    }
+    return err;
+}
+
+const char *to_parse_count(const char *arg, int max, int *out)
+{
+    apr_int64_t n;
+    char *end;
+
+    static const char *const err = "must be a whole number, at least 1 and within its limit";
+
+    if (!apr_isdigit(*arg)) {
+        return err;
+    }
+    errno = 0;
+    n = apr_strtoi64(arg, &end, 10);
+    if (errno == ERANGE || *end || n < 1 || n > max) {
+        return err;
+    }
+    *out = (int)n;
+    return NULL;
+}

@@ -10,6 +10,7 @@
 #include "../json/to_json.h"
 #include "../model/to_enums.h"
 #include "to_dashboard.h"
+#include "to_handlers.h"
 
 static json_object *query_loc(to_req_t *tr, const char *name)
 {
@@ -141,4 +142,48 @@ int to_dash_issue_host_ok(apr_pool_t *pool, const char *url)
     const char *host = to_url_host(pool, url);
 
     return host && to_enum_index(hosts, host) >= 0;
+}
+
+int to_reported_issue_create(to_req_t *tr, const to_reported_kind_t *kind)
+{
+    const char *v[4] = {NULL, NULL, NULL, NULL};
+    int rv;
+
+    if ((rv = kind->read(tr, v)) != OK) {
+        return rv;
+    }
+    TO_CHECKED(tr);
+    return to_answer_query(tr, "Not Found", kind->create, v[0], v[1], v[2], v[3]);
+}
+
+static const char *reported_not_found(to_req_t *tr, const to_reported_kind_t *kind, int id)
+{
+    return apr_psprintf(tr->pool, "%s %d not found", kind->what, id);
+}
+
+int to_reported_issue_replace(to_req_t *tr, const to_reported_kind_t *kind)
+{
+    int id = to_path_id(tr, "issue_id");
+    const char *v[4] = {NULL, NULL, NULL, NULL};
+    int rv;
+
+    if ((rv = kind->read(tr, v)) != OK) {
+        return rv;
+    }
+    TO_CHECKED(tr);
+    return to_answer_query(tr, reported_not_found(tr, kind, id), kind->update, v[0], v[1], v[2],
+                           v[3], apr_itoa(tr->pool, id));
+}
+
+int to_reported_issue_delete(to_req_t *tr, const to_reported_kind_t *kind)
+{
+    int id = to_path_id(tr, "issue_id");
+    int rv;
+
+    TO_CHECKED(tr);
+    if (!to_db_value(tr, &rv, kind->remove, apr_itoa(tr->pool, id))) {
+        return rv != OK ? rv
+                        : to_answer_detail(tr, HTTP_NOT_FOUND, reported_not_found(tr, kind, id));
+    }
+    return to_answer_text(tr, HTTP_OK, "null", 4);
 }

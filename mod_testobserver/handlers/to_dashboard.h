@@ -25,4 +25,18 @@ const char *to_dash_query_bool(to_req_t *tr, const char *name);
 /* 1 when the host of an http(s) URL is one an issue may live on. */
 int to_dash_issue_host_ok(apr_pool_t *pool, const char *url);
 
+/* Issues reported on environments and on test cases: the same create,
+ * replace and delete over each one's table. read() validates the body into
+ * the four values the create and update statements bind (update binds the
+ * id fifth); it returns OK or a status. */
+typedef struct {
+    const char *create, *update, *remove; /* statement labels */
+    const char *what;                     /* "Environment reported issue" */
+    int (*read)(to_req_t *tr, const char *values[4]);
+} to_reported_kind_t;
+
+int to_reported_issue_create(to_req_t *tr, const to_reported_kind_t *kind);
+int to_reported_issue_replace(to_req_t *tr, const to_reported_kind_t *kind);
+int to_reported_issue_delete(to_req_t *tr, const to_reported_kind_t *kind);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "../json/to_json.h"
 #include "../to_private.h"
+#include "../http/to_openapi.h"
 #include "../http/to_routes.h"
 #include "to_handlers.h"
 
@@ -60,7 +61,13 @@ int to_h_openapi(to_req_t *tr)
 
     TO_CHECKED(tr);
     if (!path) {
-        return to_answer_detail(tr, HTTP_NOT_FOUND, "Not Found");
+        /* no contract configured: the routing table's own document */
+        static const to_handler_fn itself[] = {to_h_openapi, to_h_docs, NULL};
+        return to_answer_json(
+            tr, HTTP_OK,
+            to_json_own(tr->pool,
+                        to_openapi_from_routes(tr->pool, to_routes, to_nroutes, to_routes_also,
+                                               to_config_version(tr->conf), itself)));
     }
     rv = apr_file_open(&f, path, APR_FOPEN_READ, APR_OS_DEFAULT, tr->pool);
     if (rv == APR_SUCCESS) {

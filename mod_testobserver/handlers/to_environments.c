@@ -93,18 +93,15 @@ static const to_field_t issue_fields[] = {
 };
 #define NISSUE_FIELDS ((int)(sizeof(issue_fields) / sizeof(issue_fields[0])))
 
-typedef struct {
-    const char *name, *description, *url, *confirmed;
-} issue_t;
-
-/* Reads and validates an EnvironmentReportedIssueRequest. */
-static int read_issue(to_req_t *tr, issue_t *issue)
+/* Reads and validates an EnvironmentReportedIssueRequest into the values
+ * the statements bind: name, url, description, is_confirmed. */
+static int read_issue(to_req_t *tr, const char *v[4])
 {
     json_object *body, *bloc = to_loc(&tr->verr, "body");
     to_obj_t obj;
+    const char *url;
     int rv;
 
-    memset(issue, 0, sizeof(*issue));
     if ((rv = to_read_body(tr, &body)) != OK) {
         return rv;
     }
@@ -115,63 +112,38 @@ static int read_issue(to_req_t *tr, issue_t *issue)
     if (!obj.ok) {
         return OK;
     }
-    issue->name = to_obj_str(&obj, "environment_name", NULL);
-    issue->description = to_obj_str(&obj, "description", NULL);
-    issue->url = to_obj_str(&obj, "url", NULL);
-    issue->confirmed = to_obj_bool(&obj, "is_confirmed", 0) ? "true" : "false";
+    v[0] = to_obj_str(&obj, "environment_name", NULL);
+    v[2] = to_obj_str(&obj, "description", NULL);
+    url = to_obj_str(&obj, "url", NULL);
+    v[3] = to_obj_bool(&obj, "is_confirmed", 0) ? "true" : "false";
     /* the model's own checks, once every field is valid */
-    if (!issue->url && !strcmp(issue->confirmed, "true")) {
+    if (!url && !strcmp(v[3], "true")) {
         to_verr_value_error(&tr->verr, bloc, "A URL is required if the issue is confirmed", body);
     }
-    else if (issue->url && !to_dash_issue_host_ok(tr->pool, issue->url)) {
+    else if (url && !to_dash_issue_host_ok(tr->pool, url)) {
         to_verr_value_error(&tr->verr, bloc, HOSTS_ERROR, body);
     }
-    else if (issue->url) {
-        issue->url = to_normal_http_url(tr->pool, issue->url);
+    else if (url) {
+        v[1] = to_normal_http_url(tr->pool, url);
     }
     return OK;
 }
 
+static const to_reported_kind_t env_issue = {"env_issue_create", "env_issue_update",
+                                             "env_issue_delete", "Environment reported issue",
+                                             read_issue};
+
 int to_h_env_issues_post(to_req_t *tr)
 {
-    issue_t issue;
-    int rv;
-
-    if ((rv = read_issue(tr, &issue)) != OK) {
-        return rv;
-    }
-    TO_CHECKED(tr);
-    return to_answer_query(tr, "Not Found", "env_issue_create", issue.name, issue.url,
-                           issue.description, issue.confirmed);
-}
-
-static const char *issue_not_found(to_req_t *tr, int id)
-{
-    return apr_psprintf(tr->pool, "Environment reported issue %d not found", id);
+    return to_reported_issue_create(tr, &env_issue);
 }
 
 int to_h_env_issue_put(to_req_t *tr)
 {
-    int id = to_path_id(tr, "issue_id");
-    issue_t issue;
-    int rv;
-
-    if ((rv = read_issue(tr, &issue)) != OK) {
-        return rv;
-    }
-    TO_CHECKED(tr);
-    return to_answer_query(tr, issue_not_found(tr, id), "env_issue_update", issue.name, issue.url,
-                           issue.description, issue.confirmed, apr_itoa(tr->pool, id));
+    return to_reported_issue_replace(tr, &env_issue);
 }
 
 int to_h_env_issue_delete(to_req_t *tr)
 {
-    int id = to_path_id(tr, "issue_id");
-    int rv;
-
-    TO_CHECKED(tr);
-    if (!to_db_value(tr, &rv, "env_issue_delete", apr_itoa(tr->pool, id))) {
-        return rv != OK ? rv : to_answer_detail(tr, HTTP_NOT_FOUND, issue_not_found(tr, id));
-    }
-    return to_answer_text(tr, HTTP_OK, "null", 4);
+    return to_reported_issue_delete(tr, &env_issue);
 }

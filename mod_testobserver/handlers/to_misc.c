@@ -10,6 +10,13 @@
 const to_sql_t to_sql_misc[] = {
     {"auth_application",
      "SELECT id, array_to_string(permissions, ',') FROM application WHERE api_key = %s"},
+    /* a live session's user, and the permissions of the user's teams */
+    {"auth_session",
+     "SELECT u.id, u.is_admin, COALESCE((SELECT string_agg(DISTINCT p::text, ',')"
+     " FROM team_users_association tu JOIN team t ON t.id = tu.team_id"
+     " CROSS JOIN LATERAL unnest(t.permissions) AS p WHERE tu.user_id = u.id), ''), s.id"
+     " FROM user_session s JOIN app_user u ON u.id = s.user_id"
+     " WHERE s.id = %s::int AND s.expires_at >= now()"},
     {"health_ready", "SELECT 1"},
     {NULL, NULL}};
 

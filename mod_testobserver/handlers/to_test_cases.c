@@ -101,18 +101,15 @@ static const to_field_t issue_fields[] = {
 };
 #define NISSUE_FIELDS ((int)(sizeof(issue_fields) / sizeof(issue_fields[0])))
 
-typedef struct {
-    const char *template_id, *case_name, *description, *url;
-} issue_t;
-
-/* Reads and validates a TestReportedIssueRequest. */
-static int read_issue(to_req_t *tr, issue_t *issue)
+/* Reads and validates a TestReportedIssueRequest into the values the
+ * statements bind: template_id, case_name, description, url. */
+static int read_issue(to_req_t *tr, const char *v[4])
 {
     json_object *body, *bloc = to_loc(&tr->verr, "body");
     to_obj_t obj;
+    const char *url;
     int rv;
 
-    memset(issue, 0, sizeof(*issue));
     if ((rv = to_read_body(tr, &body)) != OK) {
         return rv;
     }
@@ -120,9 +117,9 @@ static int read_issue(to_req_t *tr, issue_t *issue)
         return OK;
     }
     to_validate_object(&tr->verr, bloc, body, issue_fields, NISSUE_FIELDS, &obj);
-    issue->url = to_obj_str(&obj, "url", NULL);
+    url = to_obj_str(&obj, "url", NULL);
     /* the url's own check belongs to the field */
-    if (issue->url && !to_dash_issue_host_ok(tr->pool, issue->url)) {
+    if (url && !to_dash_issue_host_ok(tr->pool, url)) {
         to_verr_value_error(&tr->verr, to_loc_key(&tr->verr, bloc, "url"), HOSTS_ERROR,
                             to_obj_get(&obj, "url"));
         return OK;
@@ -130,56 +127,31 @@ static int read_issue(to_req_t *tr, issue_t *issue)
     if (!obj.ok) {
         return OK;
     }
-    issue->template_id = to_obj_str(&obj, "template_id", "");
-    issue->case_name = to_obj_str(&obj, "case_name", "");
-    issue->description = to_obj_str(&obj, "description", NULL);
-    issue->url = to_normal_http_url(tr->pool, issue->url);
-    if (!*issue->template_id && !*issue->case_name) {
+    v[0] = to_obj_str(&obj, "template_id", "");
+    v[1] = to_obj_str(&obj, "case_name", "");
+    v[2] = to_obj_str(&obj, "description", NULL);
+    v[3] = to_normal_http_url(tr->pool, url);
+    if (!*v[0] && !*v[1]) {
         to_verr_value_error(&tr->verr, bloc, "Either case_name or template_id is required", body);
     }
     return OK;
 }
 
+static const to_reported_kind_t case_issue = {"case_issue_create", "case_issue_update",
+                                              "case_issue_delete", "Test case reported issue",
+                                              read_issue};
+
 int to_h_case_issues_post(to_req_t *tr)
 {
-    issue_t issue;
-    int rv;
-
-    if ((rv = read_issue(tr, &issue)) != OK) {
-        return rv;
-    }
-    TO_CHECKED(tr);
-    return to_answer_query(tr, "Not Found", "case_issue_create", issue.template_id, issue.case_name,
-                           issue.description, issue.url);
-}
-
-static const char *issue_not_found(to_req_t *tr, int id)
-{
-    return apr_psprintf(tr->pool, "Test case reported issue %d not found", id);
+    return to_reported_issue_create(tr, &case_issue);
 }
 
 int to_h_case_issue_put(to_req_t *tr)
 {
-    int id = to_path_id(tr, "issue_id");
-    issue_t issue;
-    int rv;
-
-    if ((rv = read_issue(tr, &issue)) != OK) {
-        return rv;
-    }
-    TO_CHECKED(tr);
-    return to_answer_query(tr, issue_not_found(tr, id), "case_issue_update", issue.template_id,
-                           issue.case_name, issue.description, issue.url, apr_itoa(tr->pool, id));
+    return to_reported_issue_replace(tr, &case_issue);
 }
 
 int to_h_case_issue_delete(to_req_t *tr)
 {
-    int id = to_path_id(tr, "issue_id");
-    int rv;
-
-    TO_CHECKED(tr);
-    if (!to_db_value(tr, &rv, "case_issue_delete", apr_itoa(tr->pool, id))) {
-        return rv != OK ? rv : to_answer_detail(tr, HTTP_NOT_FOUND, issue_not_found(tr, id));
-    }
-    return to_answer_text(tr, HTTP_OK, "null", 4);
+    return to_reported_issue_delete(tr, &case_issue);
 }

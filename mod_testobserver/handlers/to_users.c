@@ -57,11 +57,19 @@ static const char *not_found(to_req_t *tr, int id)
     return apr_psprintf(tr->pool, "User with id %d not found", id);
 }
 
-/* Signed-in users come from SAML sessions, which this module does not keep:
- * nobody is signed in, so null (401 when authentication is required). */
+/* The signed-in user (a session cookie with X-CSRF-Token), or null; 401
+ * when authentication is required and nobody is signed in. */
 int to_h_users_me(to_req_t *tr)
 {
+    int rv;
+
     TO_CHECKED(tr);
+    if ((rv = to_identify(tr)) != OK) {
+        return rv;
+    }
+    if (tr->user_id) {
+        return to_answer_query(tr, "", "users_get", tr->user_id);
+    }
     if (to_config_require_authentication(tr->conf)) {
         return to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
     }

@@ -18,6 +18,7 @@
 #include "../json/to_json.h"
 #include "../model/to_enums.h"
 #include "../model/to_filters.h"
+#include "../model/to_session.h"
 #include "../to_private.h"
 #include "to_http.h"
 
@@ -228,6 +229,52 @@ int to_read_body(to_req_t *tr, json_object **body)
     return OK;
 }
 
+static void add_permissions(to_req_t *tr, const char *list)
+{
+    char *copy, *state, *p;
+
+    if (!tr->permissions) {
+        tr->permissions = apr_array_make(tr->pool, 16, sizeof(const char *));
+    }
+    copy = apr_pstrdup(tr->pool, list ? list : "");
+    for (p = apr_strtok(copy, ",", &state); p; p = apr_strtok(NULL, ",", &state)) {
+        APR_ARRAY_PUSH(tr->permissions, const char *) = p;
+    }
+}
+
+/* The session cookie's user, when sessions are on and the request carries
+ * the CSRF header (a cross-site form cannot set it). */
+static int identify_user(to_req_t *tr)
+{
+    const char *secret = to_config_session_secret(tr->conf);
+    const char *cookies, *value;
+    apr_int64_t session_id;
+    apr_dbd_results_t *res;
+    apr_dbd_row_t *row = NULL;
+    int status;
+
+    if (!secret || !apr_table_get(tr->r->headers_in, "X-CSRF-Token") ||
+        !(cookies = apr_table_get(tr->r->headers_in, "Cookie")) ||
+        !(value = to_cookie_find(tr->pool, cookies, TO_SESSION_COOKIE)) ||
+        !to_session_cookie_read(tr->pool, secret, value, apr_time_sec(apr_time_now()),
+                                TO_SESSION_MAX_AGE, &session_id)) {
+        return OK;
+    }
+    if ((status = to_db_select(tr, "auth_session", &res,
+                               apr_psprintf(tr->pool, "%" APR_INT64_T_FMT, session_id))) != OK) {
+        return status;
+    }
+    while (to_db_next(tr, res, &row) == 0) {
+        const char *admin = to_db_col(tr, row, 1);
+
+        tr->user_id = to_db_col(tr, row, 0);
+        tr->is_admin = admin && *admin == 't';
+        tr->session_id = to_db_col(tr, row, 3);
+        add_permissions(tr, to_db_col(tr, row, 2));
+    }
+    return OK;
+}
+
 int to_identify(to_req_t *tr)
 {
     const char *auth, *key;
@@ -239,6 +286,9 @@ int to_identify(to_req_t *tr)
         return OK;
     }
     tr->identified = 1;
+    if ((status = identify_user(tr)) != OK) {
+        return status;
+    }
     auth = apr_table_get(tr->r->headers_in, "Authorization");
     if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
         return OK;
@@ -254,15 +304,8 @@ int to_identify(to_req_t *tr)
         return status;
     }
     while (to_db_next(tr, res, &row) == 0) {
-        const char *perms = to_db_col(tr, row, 1);
-        char *copy, *state, *p;
-
         tr->app_id = to_db_col(tr, row, 0);
-        tr->permissions = apr_array_make(tr->pool, 16, sizeof(const char *));
-        copy = apr_pstrdup(tr->pool, perms ? perms : "");
-        for (p = apr_strtok(copy, ",", &state); p; p = apr_strtok(NULL, ",", &state)) {
-            APR_ARRAY_PUSH(tr->permissions, const char *) = p;
-        }
+        add_permissions(tr, to_db_col(tr, row, 1));
     }
     return OK;
 }
@@ -271,6 +314,9 @@ static int holds(const to_req_t *tr, const char *permission)
 {
     int i;
 
+    if (tr->is_admin) {
+        return 1;
+    }
     for (i = 0; tr->permissions && i < tr->permissions->nelts; i++) {
         if (!strcmp(APR_ARRAY_IDX(tr->permissions, i, const char *), permission)) {
             return 1;
@@ -294,7 +340,9 @@ int to_check_permission(to_req_t *tr)
         if ((status = to_identify(tr)) != OK) {
             return status;
         }
-        return tr->app_id ? OK : to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
+        return tr->app_id || tr->user_id
+                   ? OK
+                   : to_answer_detail(tr, HTTP_UNAUTHORIZED, "Not authenticated");
     }
     return to_check_named_permission(tr, perm);
 }
@@ -453,7 +501,11 @@ int to_respond(to_req_t *tr, int status)
         /* the reason phrase of RFC 9110, as upstream sends it */
         r->status_line = "422 Unprocessable Content";
     }
-    if (body) {
+    if (!body) {
+        /* upstream labels even its empty 204 answers as JSON */
+        apr_table_setn(r->headers_out, "Content-Type", "application/json");
+    }
+    else {
         ap_set_content_type(r, tr->content_type ? tr->content_type : "application/json");
         ap_set_content_length(r, (apr_off_t)len);
         if (!r->header_only) {

@@ -26,7 +26,10 @@ typedef struct to_req_t {
     /* who is calling */
     int identified;
     const char *app_id;              /* NULL: no application */
-    apr_array_header_t *permissions; /* of the application */
+    const char *user_id;             /* NULL: no signed-in user */
+    const char *session_id;          /* the user's user_session row */
+    int is_admin;                    /* the user is an administrator */
+    apr_array_header_t *permissions; /* of the application and the user's teams */
     /* the answer */
     const char *detail; /* {"detail": ...} */
     const char *out;    /* JSON text */
@@ -56,9 +59,11 @@ int to_read_body(to_req_t *tr, json_object **body);
  * next request on any thread instead of staying in an arena of its own. */
 void to_http_child_init(apr_pool_t *pool, server_rec *s);
 
-/* Finds the application behind "Authorization: Bearer <key>", once:
- * tr->app_id and tr->permissions, or app_id NULL without a known key.
- * OK, or the status of a database failure. */
+/* Finds who is calling, once: the application behind "Authorization:
+ * Bearer <key>" (tr->app_id) and the user of a live session (tr->user_id,
+ * tr->is_admin), whose signed cookie counts only with an X-CSRF-Token
+ * header, as upstream's; tr->permissions holds both's permissions (the
+ * user's through their teams). OK, or the status of a database failure. */
 int to_identify(to_req_t *tr);
 
 /* The route's permission check: OK, 403, or 401 when authentication is

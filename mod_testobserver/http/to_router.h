@@ -20,6 +20,13 @@ typedef struct {
     to_handler_fn handler;  /* NULL: not built yet (501) */
 } to_route_t;
 
+/* A permission a route's handler checks only when the request needs it
+ * (bulk changes, auto-rerun): listed with the route's in /openapi.json. */
+typedef struct {
+    to_handler_fn handler;
+    const char *permission;
+} to_route_also_t;
+
 typedef enum {
     TO_ROUTE_NONE,   /* no pattern matches the path: 404 */
     TO_ROUTE_METHOD, /* the path matches, not with this method: 405 */

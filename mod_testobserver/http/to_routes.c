@@ -116,6 +116,13 @@ const to_route_t to_routes[] = {
 
 const int to_nroutes = (int)(sizeof(to_routes) / sizeof(to_routes[0]));
 
+const to_route_also_t to_routes_also[] = {{to_h_reruns_post, "change_rerun_bulk"},
+                                          {to_h_reruns_delete, "change_rerun_bulk"},
+                                          {to_h_issue_attach, "change_issue_attachment_bulk"},
+                                          {to_h_issue_detach, "change_issue_attachment_bulk"},
+                                          {to_h_issue_patch, "change_auto_rerun"},
+                                          {NULL, NULL}};
+
 const to_sql_t *const to_sql_sets[] = {to_sql_misc,
                                        to_sql_start_test,
                                        to_sql_test_executions,

@@ -7,6 +7,8 @@
 
 extern const to_route_t to_routes[];
 extern const int to_nroutes;
+/* permissions checked by handlers beyond their route's; ends with {NULL} */
+extern const to_route_also_t to_routes_also[];
 extern const to_sql_t *const to_sql_sets[];
 
 #endif

@@ -170,6 +170,7 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         self.error_log = root / "error.log"
         self.proc = None
+        self.openapi = True  # serve the contract beside the checkout, when there
 
     def write_conf(self):
         user_lines = "User www-data\nGroup www-data" if os.geteuid() == 0 else ""
@@ -178,7 +179,7 @@ class Server:
             "RUNDIR": str(self.root), "LOGDIR": str(self.root), "PORT": str(self.port),
             "HTTPD_MODDIR": HTTPD_MODDIR, "MODULE": MODULE,
             "DSN": self.pg.main_dsn, "USER_LINES": user_lines, "EXTRA": self.extra + sanitizer_conf(),
-            "REPO": str(REPO), "OPENAPI_LINE": openapi_line(),
+            "REPO": str(REPO), "OPENAPI_LINE": openapi_line() if self.openapi else "",
         }
         for k, v in values.items():
             text = text.replace(f"@{k}@", v)
@@ -232,10 +233,11 @@ class Server:
         return key
 
 
-def start_server(pg, extra=""):
+def start_server(pg, extra="", openapi=True):
     root = pathlib.Path(tempfile.mkdtemp(prefix="to-httpd-"))
     root.chmod(0o755)
     server = Server(pg, root, free_port(), extra)
+    server.openapi = openapi
     server.start()
     return server
 
@@ -247,9 +249,51 @@ def migrated(pg, migrate_bin):
     return pg
 
 
+# Session cookies of the test servers: signed with this key, sent over http.
+SESSION_SECRET = "test-session-secret-not-for-production"
+SESSION_CONF = f'TestObserverSessionSecret "{SESSION_SECRET}"\nTestObserverSessionSecure Off\n'
+
+
+def session_cookie(session_id, secret=SESSION_SECRET, timestamp=None):
+    """The cookie upstream's web framework would set for a user_session row
+    (Starlette's SessionMiddleware signs with itsdangerous)."""
+    import base64
+    import itsdangerous
+
+    class Signer(itsdangerous.TimestampSigner):
+        def get_timestamp(self):
+            return int(time.time()) if timestamp is None else timestamp
+
+    payload = base64.b64encode(('{"id": %d}' % session_id).encode())
+    return Signer(secret).sign(payload).decode()
+
+
+def sign_in(pg, email, name=None, teams=(), is_admin=False, expires="now() + interval '14 days'"):
+    """A user (created when new) with a live session, member of the named
+    teams (created when new, with the permissions given as {name: [perms]}
+    or no permissions); returns (user_id, session_id, cookie)."""
+    team_perms = teams if isinstance(teams, dict) else {t: [] for t in teams}
+    user_id = int(pg.psql(
+        "INSERT INTO app_user (email, name, is_admin, created_at, updated_at)"
+        f" VALUES ('{email}', '{name or email}', {str(is_admin).lower()}, now(), now())"
+        " ON CONFLICT (email) DO UPDATE SET is_admin = EXCLUDED.is_admin RETURNING id"))
+    for team, perms in team_perms.items():
+        arr = "'{" + ",".join(perms) + "}'::permission[]"
+        team_id = int(pg.psql(
+            "INSERT INTO team (name, permissions, created_at, updated_at)"
+            f" VALUES ('{team}', {arr}, now(), now()) ON CONFLICT (name) DO UPDATE"
+            " SET permissions = EXCLUDED.permissions RETURNING id"))
+        pg.psql(f"INSERT INTO team_users_association (user_id, team_id) VALUES ({user_id}, {team_id})"
+                " ON CONFLICT DO NOTHING")
+    session_id = int(pg.psql(
+        "INSERT INTO user_session (user_id, expires_at, created_at, updated_at)"
+        f" VALUES ({user_id}, {expires}, now(), now()) RETURNING id"))
+    return user_id, session_id, session_cookie(session_id)
+
+
 @pytest.fixture(scope="session")
 def server(migrated):
-    srv = start_server(migrated)
+    srv = start_server(migrated, SESSION_CONF)
     srv.admin_key = srv.add_application(None, name="test_admin")
     migrated.psql("UPDATE application SET permissions = enum_range(NULL::permission) WHERE name = 'test_admin'")
     migrated.admin_key = srv.admin_key
@@ -301,6 +345,20 @@ def api(server):
 def anon(server):
     """A client without credentials."""
     return server.client()
+
+
+@pytest.fixture
+def user_client(server):
+    """Factory: a client signed in as a user (see sign_in), sending the
+    session cookie and X-CSRF-Token as the front-end does."""
+    def make(email="user@example.com", **kw):
+        user_id, session_id, cookie = sign_in(server.pg, email, **kw)
+        c = server.client()
+        c.session.cookies.set("session", cookie)
+        c.session.headers["X-CSRF-Token"] = "1"
+        c.user_id, c.session_id = user_id, session_id
+        return c
+    return make
 
 
 @pytest.fixture

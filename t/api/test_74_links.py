@@ -44,6 +44,7 @@ def test_exchange(api, te):
     r = api.delete(f"/v1/test-executions/{te}/links/{grafana['id']}")
     assert r.status_code == 204
     assert r.content == b""
+    assert r.headers["content-type"] == "application/json"  # as upstream
     assert api.get(f"/v1/test-executions/{te}").json()["relevant_links"] == [logs]
 
 

@@ -67,3 +67,42 @@ def test_docs_and_openapi_need_a_key_when_authentication_is_required(migrated):
         assert client.get("/openapi.json").json() == {"detail": "Not authenticated"}
     finally:
         srv.stop()
+
+
+@pytest.fixture(scope="module")
+def contractless_server(migrated):
+    from conftest import start_server
+    srv = start_server(migrated, "TestObserverVersion 9.9.9", openapi=False)
+    yield srv
+    srv.stop()
+
+
+def test_openapi_without_a_contract_lists_the_routing_table(contractless_server):
+    r = contractless_server.client().get("/openapi.json")
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["info"] == {"title": "Test Observer", "version": "9.9.9"}
+    # the document and the docs page are not operations of the API
+    assert "/openapi.json" not in doc["paths"] and "/docs" not in doc["paths"]
+    op = doc["paths"]["/v1/test-executions/{id}/test-results"]
+    assert set(op) == {"get", "post"}
+    assert op["get"]["x-permissions"] == ["view_test"]
+    assert op["get"]["parameters"] == [
+        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    assert op["get"]["tags"] == ["test-executions"]
+    assert "x-permissions" not in doc["paths"]["/health/live"]["get"]
+    if CONTRACT.exists():
+        # the same operations and permissions as upstream's contract
+        reference = json.loads(CONTRACT.read_text())
+        ops = {(p, m) for p, item in doc["paths"].items() for m in item}
+        want = {(p, m) for p, item in reference["paths"].items() for m in item}
+        assert ops == want
+        for p, m in want:
+            assert doc["paths"][p][m].get("x-permissions") == reference["paths"][p][m].get(
+                "x-permissions"), (p, m)
+
+
+def test_docs_page_renders_the_routing_table_document(contractless_server):
+    r = contractless_server.client().get("/docs")
+    assert r.status_code == 200
+    assert "/openapi.json" in r.text
