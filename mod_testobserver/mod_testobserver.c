@@ -69,6 +69,7 @@ static void to_register_hooks(apr_pool_t *pool)
 {
     ap_hook_post_config(to_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(to_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(to_http_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     to_session_sweep_register_hooks(pool);
     to_sync_register_hooks(pool);
 }

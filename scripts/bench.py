@@ -115,7 +115,6 @@ class Pg:
 
 STATIC_CONF = """
 # bench: a reference location serving files from disk
-LoadModule alias_module {moddir}/mod_alias.so
 Alias "/bench-static" "{static}"
 <Directory "{static}">
     Require all granted
@@ -142,7 +141,7 @@ class Httpd:
         values = {"RUNDIR": str(self.root), "LOGDIR": str(self.root), "PORT": str(self.port),
                   "HTTPD_MODDIR": HTTPD_MODDIR,
                   "MODULE": str(REPO / "mod_testobserver/.libs/mod_testobserver.so"),
-                  "DSN": self.dsn, "USER_LINES": user_lines,
+                  "DSN": self.dsn, "USER_LINES": user_lines, "REPO": str(REPO), "OPENAPI_LINE": "",
                   "EXTRA": STATIC_CONF.format(moddir=HTTPD_MODDIR, static=self.static)}
         text = (REPO / "conf/httpd.conf.in").read_text()
         for k, v in values.items():

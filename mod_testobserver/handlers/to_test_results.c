@@ -1,4 +1,6 @@
 /* POST and GET /v1/test-executions/{id}/test-results. */
+#include <string.h>
+
 #include <httpd.h>
 #include <http_protocol.h>
 
@@ -32,39 +34,45 @@
 
 /* Earlier results of the same test cases: same environment, architecture
  * and artefact line (name, series, repo, track, os), in this or earlier
- * versions, newest first, at most 10 per case. */
+ * versions, newest first, at most 10 per case. One pass: the line's earlier
+ * executions (hist) are found once through the artefact name and build
+ * indexes, their results of this execution's test cases are read once
+ * through the test_execution_id index, ranked and aggregated per case, and
+ * joined to the results by test case. */
 #define SQL_RESULTS_GET                                                                            \
     "WITH te AS (SELECT te.id, te.environment_id, b.architecture, a.id AS artefact_id, a.name,"    \
     " a.series, a.repo, a.track, a.os FROM test_execution te JOIN artefact_build b"                \
     " ON b.id = te.artefact_build_id JOIN artefact a ON a.id = b.artefact_id"                      \
     " WHERE te.id = %s::int),"                                                                     \
-    " res AS (SELECT r.*, c.name, c.category, c.template_id FROM test_result r"                    \
-    " JOIN test_case c ON c.id = r.test_case_id WHERE r.test_execution_id = (SELECT id FROM te))," \
-    " prev AS (SELECT * FROM (SELECT p.test_case_id, p.status, pa.version, pa.id AS artefact_id,"  \
-    " pte.id AS te_id, p.id AS result_id, row_number() OVER (PARTITION BY p.test_case_id"          \
-    " ORDER BY pa.id DESC, p.id DESC) AS n FROM te, test_result p"                                 \
-    " JOIN test_execution pte ON pte.id = p.test_execution_id"                                     \
-    " JOIN artefact_build pb ON pb.id = pte.artefact_build_id"                                     \
-    " JOIN artefact pa ON pa.id = pb.artefact_id"                                                  \
-    " WHERE p.test_case_id IN (SELECT test_case_id FROM res)"                                      \
-    " AND pte.environment_id = te.environment_id AND pb.architecture = te.architecture"            \
-    " AND pa.name = te.name AND pa.series = te.series AND pa.repo = te.repo"                       \
+    " res AS MATERIALIZED (SELECT r.id, r.test_case_id, r.created_at, r.status, r.comment,"        \
+    " r.io_log, c.name, c.category, c.template_id FROM te JOIN test_result r"                      \
+    " ON r.test_execution_id = te.id JOIN test_case c ON c.id = r.test_case_id),"                  \
+    " hist AS MATERIALIZED (SELECT pte.id AS te_id, pa.id AS artefact_id, pa.version FROM te"      \
+    " JOIN artefact pa ON pa.name = te.name AND pa.series = te.series AND pa.repo = te.repo"       \
     " AND pa.track = te.track AND pa.os = te.os AND pa.id <= te.artefact_id"                       \
-    " AND (pte.id < te.id OR pa.id < te.artefact_id)) ranked WHERE n <= 10)"                       \
+    " JOIN artefact_build pb ON pb.artefact_id = pa.id AND pb.architecture = te.architecture"      \
+    " JOIN test_execution pte ON pte.artefact_build_id = pb.id"                                    \
+    " AND pte.environment_id = te.environment_id"                                                  \
+    " WHERE pte.id < te.id OR pa.id < te.artefact_id),"                                            \
+    " prev AS (SELECT k.test_case_id, json_agg(json_build_object('status', k.status, 'version',"   \
+    " k.version, 'artefact_id', k.artefact_id, 'test_execution_id', k.te_id, 'test_result_id',"    \
+    " k.result_id) ORDER BY k.artefact_id DESC, k.result_id DESC) AS list"                         \
+    " FROM (SELECT p.test_case_id, p.status, h.version, h.artefact_id, h.te_id, p.id AS "          \
+    "result_id,"                                                                                   \
+    " row_number() OVER (PARTITION BY p.test_case_id ORDER BY h.artefact_id DESC, p.id DESC) AS n" \
+    " FROM hist h JOIN test_result p ON p.test_execution_id = h.te_id"                             \
+    " WHERE p.test_case_id IN (SELECT test_case_id FROM res)) k WHERE k.n <= 10"                   \
+    " GROUP BY k.test_case_id)"                                                                    \
     " SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM te) THEN NULL ELSE coalesce((SELECT"              \
     " json_agg(json_build_object('id', r.id, 'name', r.name,"                                      \
     " 'created_at', " TO_SQL_TS(                                                                   \
         "r.created_at") ", 'category', r.category,"                                                \
                         " 'template_id', r.template_id, 'status', r.status, 'comment', r.comment," \
-                        " 'io_log', r.io_log, 'previous_results', coalesce((SELECT "               \
-                        "json_agg(json_build_object("                                              \
-                        "'status', p.status, 'version', p.version, 'artefact_id', p.artefact_id,"  \
-                        " 'test_execution_id', p.te_id, 'test_result_id', p.result_id) ORDER BY "  \
-                        "p.artefact_id DESC,"                                                      \
-                        " p.result_id DESC) FROM prev p WHERE p.test_case_id = r.test_case_id), "  \
-                        "'[]'::json),"                                                             \
+                        " 'io_log', r.io_log, 'previous_results', coalesce(p.list, '[]'::json),"   \
                         " 'issues', " TO_SQL_RESULT_ISSUES_JSON(                                   \
-                            "r") ") ORDER BY r.id) FROM res r), '[]'::json) END"
+                            "r") ") ORDER BY r.id)"                                                \
+                                 " FROM res r LEFT JOIN prev p ON p.test_case_id = "               \
+                                 "r.test_case_id), '[]'::json) END"
 
 /* The batch's results are those of its test cases (named in a json list). */
 #define SQL_APPLY_RULES                                                                            \
@@ -90,11 +98,13 @@ static const to_field_t result_fields[] = {
 #define NRESULT_FIELDS ((int)(sizeof(result_fields) / sizeof(result_fields[0])))
 
 /* Validates the batch and returns it as the JSON text the SQL expects;
- * *names gets the list of its test case names. */
+ * *names gets the list of its test case names. The text is written as it
+ * goes rather than built as a second json-c tree: a batch of 10,000 results
+ * would otherwise hold the body, the tree and its text at once. */
 static const char *validated_batch(to_req_t *tr, json_object *body, const char **names)
 {
     json_object *bloc = to_loc(&tr->verr, "body");
-    json_object *batch, *name_list;
+    to_jbuf_t batch, name_list;
     size_t i, n;
     int f;
 
@@ -102,28 +112,49 @@ static const char *validated_batch(to_req_t *tr, json_object *body, const char *
         to_verr_add(&tr->verr, "list_type", bloc, "Input should be a valid list", body, NULL);
         return NULL;
     }
-    batch = to_json_own(tr->pool, json_object_new_array());
-    name_list = to_json_own(tr->pool, json_object_new_array());
     n = json_object_array_length(body);
+    to_jbuf_init(&batch, tr->pool, n * 128);
+    to_jbuf_init(&name_list, tr->pool, n * 48);
+    to_jbuf_lit(&batch, "[");
+    to_jbuf_lit(&name_list, "[");
     for (i = 0; i < n; i++) {
-        json_object *item = json_object_array_get_idx(body, i), *row;
+        json_object *item = json_object_array_get_idx(body, i);
+        json_object *iloc = to_loc_index_ref(bloc, (int)i);
         to_obj_t obj;
 
-        to_validate_object(&tr->verr, to_loc_index(&tr->verr, bloc, (int)i), item, result_fields,
-                           NRESULT_FIELDS, &obj);
-        if (!obj.ok) {
+        to_validate_object(&tr->verr, iloc, item, result_fields, NRESULT_FIELDS, &obj);
+        json_object_put(iloc);
+        if (!obj.ok || to_verr_count(&tr->verr)) {
             continue;
         }
-        row = json_object_new_object();
-        for (f = 0; f < NRESULT_FIELDS; f++) {
-            json_object_object_add(row, result_fields[f].name,
-                                   to_json_str(to_obj_str(&obj, result_fields[f].name, "")));
+        if (i) {
+            to_jbuf_lit(&batch, ",");
         }
-        json_object_array_add(batch, row);
-        json_object_array_add(name_list, to_json_str(to_obj_str(&obj, "name", "")));
+        to_jbuf_lit(&batch, "{");
+        for (f = 0; f < NRESULT_FIELDS; f++) {
+            json_object *v = obj.values[f];
+            const char *text = v ? json_object_get_string(v) : "";
+            apr_size_t len = v ? (apr_size_t)json_object_get_string_len(v) : 0;
+
+            if (f) {
+                to_jbuf_lit(&batch, ",");
+            }
+            to_jbuf_str(&batch, result_fields[f].name, strlen(result_fields[f].name));
+            to_jbuf_lit(&batch, ":");
+            to_jbuf_str(&batch, text, len);
+            if (f == 0) {
+                if (i) {
+                    to_jbuf_lit(&name_list, ",");
+                }
+                to_jbuf_str(&name_list, text, len);
+            }
+        }
+        to_jbuf_lit(&batch, "}");
     }
-    *names = to_json_text(tr->pool, name_list);
-    return to_verr_count(&tr->verr) ? NULL : to_json_text(tr->pool, batch);
+    to_jbuf_lit(&batch, "]");
+    to_jbuf_lit(&name_list, "]");
+    *names = name_list.data;
+    return to_verr_count(&tr->verr) ? NULL : batch.data;
 }
 
 int to_h_results_post(to_req_t *tr)
@@ -138,6 +169,9 @@ int to_h_results_post(to_req_t *tr)
     }
     if (body) {
         batch = validated_batch(tr, body, &names);
+        /* the batch is text now: the tree goes before the statements run
+         * (errors keep references to what they echo) */
+        to_json_release(tr->pool, body);
     }
     TO_CHECKED(tr);
 

@@ -1,6 +1,9 @@
 /* The HTTP glue around handlers: parameters, body, validation, permission,
  * answers and CORS. */
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <httpd.h>
 #include <http_core.h>
@@ -112,6 +115,33 @@ static int is_json_type(const char *ct)
     return n > 5 && !strncasecmp(ct + n - 5, "+json", 5) && !strncasecmp(ct, "application/", 12);
 }
 
+/* A body this large (a batch of thousands of results) leaves megabytes of
+ * freed json-c objects in malloc's free lists; glibc hands free pages back
+ * to the system only when asked, so ask once the request's connection is
+ * done with them (its pool ends after the request pools). */
+#define TO_TRIM_BODY ((apr_size_t)256 * 1024)
+/* glibc's default is 8 arenas per core, each kept at its high-water mark:
+ * a child of 16 threads then grows by a batch's size per thread. */
+#define TO_MALLOC_ARENAS 2
+
+#ifdef __GLIBC__
+static apr_status_t trim_heap(void *data)
+{
+    (void)data;
+    malloc_trim(0);
+    return APR_SUCCESS;
+}
+#endif
+
+void to_http_child_init(apr_pool_t *pool, server_rec *s)
+{
+    (void)pool;
+    (void)s;
+#ifdef __GLIBC__
+    mallopt(M_ARENA_MAX, TO_MALLOC_ARENAS);
+#endif
+}
+
 int to_read_body(to_req_t *tr, json_object **body)
 {
     request_rec *r = tr->r;
@@ -156,6 +186,17 @@ int to_read_body(to_req_t *tr, json_object **body)
         }
     }
     buf[len] = '\0';
+#ifdef __GLIBC__
+    if (len >= TO_TRIM_BODY) {
+        void *set = NULL;
+        /* once per connection, however many batches it carries */
+        apr_pool_userdata_get(&set, "to_trim_heap", r->connection->pool);
+        if (!set) {
+            apr_pool_userdata_setn("", "to_trim_heap", NULL, r->connection->pool);
+            apr_pool_cleanup_register(r->connection->pool, NULL, trim_heap, apr_pool_cleanup_null);
+        }
+    }
+#endif
 
     if (len == 0) {
         to_verr_add(&tr->verr, "missing", to_loc(&tr->verr, "body"), "Field required", NULL, NULL);
@@ -163,20 +204,12 @@ int to_read_body(to_req_t *tr, json_object **body)
     }
     if (!is_json_type(apr_table_get(r->headers_in, "Content-Type"))) {
         /* handed to validation as text, which echoes it: keep it UTF-8 */
-        *body = to_json_own(tr->pool, to_json_str(to_utf8_valid(buf, len) && strlen(buf) == len
-                                                      ? buf
-                                                      : to_utf8_fix(tr->pool, buf)));
+        *body = to_json_own(tr->pool, to_json_outside_str(tr->pool, buf, len));
         return OK;
     }
     {
         to_json_parse_t parsed;
         apr_status_t rv = to_json_parse(tr->pool, buf, len, &parsed);
-        if (rv == APR_SUCCESS && !to_utf8_valid(buf, len)) {
-            /* json-c lets overlong forms and surrogates through */
-            rv = APR_EINVAL;
-            parsed.offset = 0;
-            parsed.error = "Invalid UTF-8";
-        }
         if (rv != APR_SUCCESS) {
             json_object *loc =
                 to_loc_index(&tr->verr, to_loc(&tr->verr, "body"), (int)parsed.offset);

@@ -54,6 +54,11 @@ apr_array_header_t *to_query_all(to_req_t *tr, const char *name);
  * validation refuses it as FastAPI does. Returns OK or a status. */
 int to_read_body(to_req_t *tr, json_object **body);
 
+/* Each child, before its threads start: at most TO_MALLOC_ARENAS glibc
+ * malloc arenas, so what one thread frees after a large batch serves the
+ * next request on any thread instead of staying in an arena of its own. */
+void to_http_child_init(apr_pool_t *pool, server_rec *s);
+
 /* Finds who is calling, once: the application behind "Authorization:
  * Bearer <key>" (tr->app_id) and the user of a live session (tr->user_id,
  * tr->is_admin), whose signed cookie counts only with an X-CSRF-Token

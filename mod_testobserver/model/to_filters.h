@@ -14,6 +14,7 @@
 #include <apr_tables.h>
 #include <json-c/json.h>
 
+#include "../json/to_json.h"
 #include "to_validate.h"
 
 typedef enum {
@@ -151,13 +152,6 @@ apr_int64_t to_datetime_usec(const char *normalised);
 /* base64.b64decode(s) of Python (characters outside the alphabet skipped,
  * padding checked). Returns 1 with *out (NUL-terminated) and *len. */
 int to_b64decode(apr_pool_t *pool, const char *s, apr_size_t n, char **out, apr_size_t *len);
-
-/* Whether s[0..n) is UTF-8 that Python's strict decoder accepts. */
-int to_utf8_valid(const char *s, apr_size_t n);
-
-/* s with every invalid UTF-8 sequence replaced by U+FFFD as Python's
- * decode(errors="replace") does; s itself when it is valid. */
-const char *to_utf8_fix(apr_pool_t *pool, const char *s);
 
 /* A PostgreSQL array literal of the strings of arr ({"a","b\"c"}). */
 const char *to_pg_array(apr_pool_t *pool, const apr_array_header_t *arr);

@@ -45,14 +45,17 @@ void to_verr_value_error(to_verr_t *e, json_object *loc, const char *msg, json_o
                 ctx);
 }
 
-static json_object *loc_copy(to_verr_t *e, json_object *base)
+/* A new location: base's items then last (taken). The caller owns the
+ * reference; an error that keeps the location takes its own. */
+static json_object *loc_new(json_object *base, json_object *last)
 {
-    json_object *loc = to_json_own(e->pool, json_object_new_array());
     size_t i, n = base ? json_object_array_length(base) : 0;
+    json_object *loc = json_object_new_array_ext((int)n + 1);
 
     for (i = 0; i < n; i++) {
         json_object_array_add(loc, json_object_get(json_object_array_get_idx(base, i)));
     }
+    json_object_array_add(loc, last);
     return loc;
 }
 
@@ -63,16 +66,17 @@ json_object *to_loc(to_verr_t *e, const char *first)
 
 json_object *to_loc_key(to_verr_t *e, json_object *base, const char *key)
 {
-    json_object *loc = loc_copy(e, base);
-    json_object_array_add(loc, json_object_new_string(key));
-    return loc;
+    return to_json_own(e->pool, loc_new(base, json_object_new_string(key)));
 }
 
 json_object *to_loc_index(to_verr_t *e, json_object *base, int index)
 {
-    json_object *loc = loc_copy(e, base);
-    json_object_array_add(loc, json_object_new_int(index));
-    return loc;
+    return to_json_own(e->pool, loc_new(base, json_object_new_int(index)));
+}
+
+json_object *to_loc_index_ref(json_object *base, int index)
+{
+    return loc_new(base, json_object_new_int(index));
 }
 
 const char *to_choices_text(apr_pool_t *pool, const char *const *choices)
@@ -659,10 +663,13 @@ void to_validate_object(to_verr_t *e, json_object *loc, json_object *input,
         if (v == NULL && (f->flags & TO_NULLABLE)) {
             continue;
         }
-        floc = to_loc_key(e, loc, f->name);
+        /* released at once unless an error keeps it: a batch of many
+         * objects must not pile up a location per field */
+        floc = loc_new(loc, json_object_new_string(f->name));
         if (to_validate_value(e, floc, v, f)) {
             out->values[i] = v;
         }
+        json_object_put(floc);
     }
     out->ok = to_verr_count(e) == before;
 }

@@ -27,6 +27,9 @@ void to_verr_value_error(to_verr_t *e, json_object *loc, const char *msg, json_o
 json_object *to_loc(to_verr_t *e, const char *first);
 json_object *to_loc_key(to_verr_t *e, json_object *base, const char *key);
 json_object *to_loc_index(to_verr_t *e, json_object *base, int index);
+/* base + [index] as a new reference the caller releases (json_object_put),
+ * for the many locations of a long list that are mostly not needed. */
+json_object *to_loc_index_ref(json_object *base, int index);
 
 /* Number of elements of a static array. */
 #define TO_NELTS(a) ((int)(sizeof(a) / sizeof((a)[0])))

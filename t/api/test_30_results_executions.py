@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from sqlcount import counting_server, statements  # noqa: F401 (fixture)
 from helpers import (
     CHARM, ENV_LXD, ENV_RPI4, EXEC_NOT_FOUND, JSON, SNAP, SOLUTION,
     count, env_id, execution_shape, is_ts, link_ids, mask_ts, post_results, start, validation,
@@ -129,6 +130,44 @@ def test_previous_results_capped_at_ten_newest_first(api, server):
         expected.append(previous("FAILED" if i % 2 else "PASSED", f"1.0.{i}", artefact_of(pg, te), te,
                                  result_ids(pg, te)[0]))
     assert prev == expected
+
+
+def test_previous_results_long_history_one_statement(api, server, counting_server):
+    """A long history with gaps: each case's ten newest earlier results (by
+    artefact, then result), whatever executions lack it; the answer costs
+    the same statements with 1 or 14 earlier executions."""
+    pg = server.pg
+    cases = [dict(name=f"gc-tc-long-{k:02d}", status="PASSED") for k in range(12)]
+    history = []  # (execution, its results by case name)
+    for i in range(15):
+        # two executions of some versions; each execution misses some cases
+        version = f"3.0.{i // 2}"
+        te = start(api, SNAP, version=version, revision=300 + i // 2,
+                   ci_link=f"https://jenkins.example.com/job/long-{i}", relevant_links=[])
+        posted = [dict(c, status=("FAILED", "PASSED", "SKIPPED")[(i + k) % 3])
+                  for k, c in enumerate(cases) if (i * 7 + k) % 4]
+        post_results(api, te, posted)
+        by_name = {c["name"]: c["status"] for c in posted}
+        rows = pg.psql("SELECT c.name, r.id FROM test_result r JOIN test_case c ON c.id = r.test_case_id"
+                       f" WHERE r.test_execution_id = {te}")
+        ids = {name: int(rid) for name, rid in (line.split("|") for line in rows.split())}
+        history.append((te, artefact_of(pg, te), version, {n: (by_name[n], ids[n]) for n in by_name}))
+    client = counting_server.client(counting_server.admin_key)
+    last_te = history[-1][0]
+    r, n_long = statements(counting_server, lambda: client.get(results_path(last_te)))
+    assert r.status_code == 200
+    got = {res["name"]: res["previous_results"] for res in r.json()}
+    assert set(got) == set(history[-1][3])
+    for name in got:
+        earlier = [previous(res[0], version, art, te, res[1])
+                   for te, art, version, results in history[:-1]
+                   for res in [results.get(name)] if res]
+        earlier.sort(key=lambda p: (p["artefact_id"], p["test_result_id"]), reverse=True)
+        assert got[name] == earlier[:10], name
+    assert any(len(p) == 10 for p in got.values())
+    r, n_short = statements(counting_server, lambda: client.get(results_path(history[1][0])))
+    assert r.status_code == 200
+    assert n_long == n_short <= 2, (n_long, n_short)
 
 
 def test_previous_results_same_environment_and_plan_only(api, server):

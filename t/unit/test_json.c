@@ -98,6 +98,13 @@ static void test_parse_invalid(void **state)
         /* invalid UTF-8 is refused where the sequence breaks */
         {TEXT("\"\xff\""), "Invalid UTF-8", 1},
         {TEXT("{\"a\":\"\xc3\x28\"}"), "Invalid UTF-8", 7},
+        /* what json-c's own check lets through: overlong forms, UTF-16
+         * surrogates, code points past U+10FFFF; where the break is */
+        {TEXT("\"\xc0\xaf\""), "Invalid UTF-8", 1},
+        {TEXT("[\"ok\", \"\xed\xa0\x80\"]"), "Invalid UTF-8", 9},
+        {TEXT("\"\xf4\x90\x80\x80\""), "Invalid UTF-8", 2},
+        {TEXT("{\"\xe0\x80\xaf\": 1}"), "Invalid UTF-8", 3},
+        {TEXT("\"\xe2\x82"), "Invalid UTF-8", 3},
     };
     size_t i;
     int bad = 0;
@@ -269,6 +276,69 @@ static void test_own(void **state)
     apr_pool_destroy(sub);
 }
 
+/* to_json_release frees an owned tree at once; the pool's cleanup is gone. */
+static void test_release(void **state)
+{
+    apr_pool_t *sub;
+    to_json_parse_t res;
+
+    (void)state;
+    apr_pool_create(&sub, pool);
+    assert_int_equal(to_json_parse(sub, TEXT("[{\"a\": 1}, {\"b\": 2}]"), &res), APR_SUCCESS);
+    json_object_get(res.value);
+    to_json_release(sub, res.value);
+    assert_int_equal(json_object_put(res.value), 1); /* ours was the last reference */
+    to_json_release(sub, NULL);
+    apr_pool_destroy(sub); /* no cleanup left to put it again */
+}
+
+/* Outside bytes become a string that serialises as JSON: bad UTF-8 as
+ * U+FFFD, NUL kept. */
+static void test_outside_str(void **state)
+{
+    static const char raw[] = "a\x87"
+                              "b\0c\xed\xa0\x80";
+    json_object *s;
+
+    (void)state;
+    s = to_json_own(pool, to_json_outside_str(pool, raw, sizeof(raw) - 1));
+    assert_int_equal(json_object_get_string_len(s), 1 + 3 + 1 + 1 + 1 + 9);
+    assert_memory_equal(json_object_get_string(s),
+                        "a\xef\xbf\xbd"
+                        "b\0c",
+                        7);
+    assert_string_equal(to_json_text(pool, s), "\"a\xef\xbf\xbd"
+                                               "b\\u0000c"
+                                               "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+    s = to_json_own(pool, to_json_outside_str(pool, "caf\xc3\xa9", 5));
+    assert_string_equal(json_object_get_string(s), "caf\xc3\xa9");
+}
+
+/* Text built piece by piece: strings escaped as JSON, any length. */
+static void test_jbuf(void **state)
+{
+    to_jbuf_t b;
+    to_json_parse_t res;
+    int i;
+
+    (void)state;
+    to_jbuf_init(&b, pool, 4);
+    to_jbuf_lit(&b, "[");
+    to_jbuf_str(&b, "q\"b\\n\nt\tr\r\x01\x1f/\xc3\xa9", strlen("q\"b\\n\nt\tr\r\x01\x1f/\xc3\xa9"));
+    to_jbuf_lit(&b, "]");
+    assert_string_equal(b.data, "[\"q\\\"b\\\\n\\nt\\tr\\r\\u0001\\u001f/\xc3\xa9\"]");
+    assert_int_equal(to_json_parse(pool, b.data, b.len, &res), APR_SUCCESS);
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(res.value, 0)),
+                        "q\"b\\n\nt\tr\r\x01\x1f/\xc3\xa9");
+
+    to_jbuf_init(&b, pool, 0);
+    for (i = 0; i < 5000; i++) {
+        to_jbuf_lit(&b, "ab");
+    }
+    assert_int_equal(b.len, 10000);
+    assert_int_equal(strlen(b.data), 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +346,8 @@ int main(void)
         cmocka_unit_test(test_parse_depth),    cmocka_unit_test(test_compact),
         cmocka_unit_test(test_compact_bounds), cmocka_unit_test(test_text),
         cmocka_unit_test(test_builders),       cmocka_unit_test(test_own),
+        cmocka_unit_test(test_release),        cmocka_unit_test(test_outside_str),
+        cmocka_unit_test(test_jbuf),
     };
     int rc;
 
