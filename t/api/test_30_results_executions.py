@@ -2,7 +2,6 @@
 exchanges 03-results-and-executions.txt)."""
 
 import threading
-import time
 
 import pytest
 
@@ -274,16 +273,13 @@ def test_batch_of_ten_thousand(api, server):
     statuses = ("PASSED", "FAILED", "SKIPPED")
     batch = [{"name": f"gc-bulk-{i:05d}", "status": statuses[i % 3], "comment": f"c{i}", "io_log": "x" * 20}
              for i in range(10000)]
-    t0 = time.monotonic()
-    post_results(api, te, batch)
-    elapsed = time.monotonic() - t0
+    post_results(api, te, batch)  # speed is make bench's business, not a test's
     pg = server.pg
     assert count(pg, "test_result", f"test_execution_id = {te}") == 10000
     assert count(pg, "test_case") == 10000
     assert count(pg, "test_result", "status = 'FAILED'") == 3333
     assert pg.psql("SELECT r.comment FROM test_result r JOIN test_case c ON c.id = r.test_case_id"
                    " WHERE c.name = 'gc-bulk-09999'") == "c9999"
-    assert elapsed < 10, elapsed
 
 
 def race(server, jobs):

