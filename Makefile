@@ -4,8 +4,8 @@
 #   make test       unit tests (cmocka) and API tests (pytest, real httpd + PostgreSQL);
 #                   make api API_TESTS=t/api/test_XX.py PYTEST_ARGS=-x runs some of them
 #   make lint       format check, cppcheck, clang-tidy
-#   make seed       fill a running instance with realistic data (SIZE=small|large)
-#   make bench      load tests on a private PostgreSQL and httpd (SIZE=small|large)
+#   make seed       fill a running instance with realistic data (SIZE=small|medium|large)
+#   make bench      load tests on a private PostgreSQL and httpd (SIZE=small|medium|large)
 #   make test-asan  API tests against a build with AddressSanitizer and UBSan
 #   make fuzz       libFuzzer targets of the pure core, FUZZ_SECONDS each
 #   make fuzz-regress  the fuzz targets over their committed corpus, no fuzzing

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """bench.py: load tests of mod_testobserver against reference points.
 
-    scripts/bench.py [--size small|large] [--duration S] [--ref-duration S]
+    scripts/bench.py [--size small|medium|large] [--duration S] [--ref-duration S]
 
 Starts a private PostgreSQL (scripts/pgctl, under var/bench/SIZE, ports of its
 own) and httpd with conf/httpd.conf.in as production runs it (event MPM, a
@@ -59,6 +59,21 @@ def free_port():
 def pg_bindir():
     dirs = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
     return dirs[-1]
+
+
+def session_options():
+    """PGOPTIONS giving pgbench and EXPLAIN the session settings the module's
+    connections get from the configuration's DBDInitSQL lines (jit off,
+    custom plans): without them the references ran with JIT compiling the
+    large statements, which the module never does."""
+    text = (REPO / "conf/httpd.conf.in").read_text()
+    pairs = re.findall(r'^\s*DBDInitSQL\s+"SET\s+(\w+)\s*=\s*([\w.]+)"', text, re.M)
+    return " ".join(f"-c {k}={v}" for k, v in pairs)
+
+
+def pg_env():
+    opts = session_options()
+    return dict(os.environ, PGOPTIONS=opts) if opts else None
 
 
 def quote(s):
@@ -468,7 +483,7 @@ def run_pgbench(pg, script_text, conns, duration, workdir, name):
     cmd = [str(pg.bindir / "pgbench"), "-n", "-M", "prepared", "-c", str(conns),
            "-j", str(min(conns, WRK_THREADS)), "-T", str(duration), "-f", str(path),
            "-h", "127.0.0.1", "-p", str(pg.port), "-U", "testobserver", "testobserver"]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=pg_env())
     text = out.stdout + out.stderr
     m = re.search(r"tps = ([\d.]+) \(without initial connection time\)", text)
     lat = re.search(r"latency average = ([\d.]+) ms", text)
@@ -502,7 +517,7 @@ def explain(pg, stmts, path, token=None, other=None, exact=False):
     script.write_text("\n".join(parts) + "\n")
     out = subprocess.run([str(pg.bindir / "psql"), "-h", "127.0.0.1", "-p", str(pg.port), "-U",
                           "testobserver", "-d", "testobserver", "-X", "-f", str(script)],
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env=pg_env())
     path.write_text(out.stdout + out.stderr)
     script.unlink()
     times = [(float(t), lbl) for lbl, t in
@@ -521,6 +536,10 @@ class Bench:
         self.notes = []
         self.extra = {}
         self.tag = str(int(time.time()))
+
+    def wanted(self, name):
+        """Whether scenario name runs (--only)."""
+        return not self.args.only or name in self.args.only.split(",")
 
     # ---- setup
 
@@ -633,17 +652,25 @@ class Bench:
             " ORDER BY (a.name = 'snapd') DESC, a.id DESC, te.id LIMIT 1")[0]
         t["existing"] = dict(zip(["name", "version", "track", "store", "branch", "stage", "arch",
                                   "revision", "environment", "test_plan"], snap))
-        # a home for the pools: one execution through the API, whose build,
-        # environment and plan the pools' executions share
-        home = self.client.ok("PUT", "/v1/test-executions/start-test", {
-            "family": "snap", "name": "bench-pool", "version": "1", "revision": 1,
-            "track": "latest", "store": "ubuntu", "arch": "amd64", "execution_stage": "edge",
-            "environment": "bench-lab", "test_plan": "bench-plan",
-            "ci_link": f"https://ci.bench.example/pool/{self.tag}"})["id"]
-        # the bench's test cases exist before the scenarios post them
-        self.client.ok("POST", f"/v1/test-executions/{home}/test-results",
-                       self.results_body(0, BENCH_CASES))
-        t["home"] = home
+        # Only what the chosen scenarios use is made: the pools add executions
+        # and results of their own (32 x 10,000 for PATCH), which would
+        # otherwise swamp a small database's data.
+        wanted = self.wanted
+        self.pools = {}
+        writes = [n for n in ("ingest_100", "ingest_10000", "patch_complete") if wanted(n)]
+        if writes or self.args.flat_requests > 0:
+            # a home for the pools: one execution through the API, whose build,
+            # environment and plan the pools' executions share
+            home = self.client.ok("PUT", "/v1/test-executions/start-test", {
+                "family": "snap", "name": "bench-pool", "version": "1", "revision": 1,
+                "track": "latest", "store": "ubuntu", "arch": "amd64", "execution_stage": "edge",
+                "environment": "bench-lab", "test_plan": "bench-plan",
+                "ci_link": f"https://ci.bench.example/pool/{self.tag}"})["id"]
+            t["home"] = home
+        if writes:
+            # the bench's test cases exist before the scenarios post them
+            self.client.ok("POST", f"/v1/test-executions/{home}/test-results",
+                           self.results_body(0, BENCH_CASES))
         self.targets = t
 
         def pool(n):
@@ -658,24 +685,29 @@ class Bench:
             return lo, n
 
         sizes = {"ingest_100": 60000, "ingest_10000": 3000}
-        self.pools = {}
         for name, n in sizes.items():
+            if not wanted(name):
+                continue
             self.pools[name] = pool(n)
             self.pools[name + "_pgbench"] = pool(n)
             # fresh executions for the first request, the captured one and
             # EXPLAIN ANALYZE
             self.pools[name + "_capture"] = pool(3)
-        # executions with 10,000 results each, for PATCH complete
-        self.pools["patch"] = pool(32)
-        lo, n = self.pools["patch"]
-        pg.psql(
-            "INSERT INTO test_result (status, comment, io_log, test_execution_id, test_case_id,"
-            " created_at, updated_at) SELECT CASE WHEN c.id % 50 = 0 THEN 'FAILED' WHEN c.id % 30 = 0"
-            " THEN 'SKIPPED' ELSE 'PASSED' END::testresultstatus, '', '', e, c.id, now(), now()"
-            f" FROM generate_series({lo}, {lo + n - 1}) e, test_case c"
-            " WHERE c.name LIKE 'bench/case-%'")
-        self.pools["ceiling"] = pool(2000)
-        self.pools["flat"] = pool(8)
+        if wanted("patch_complete"):
+            # executions with 10,000 results each, for PATCH complete
+            self.pools["patch"] = pool(32)
+            lo, n = self.pools["patch"]
+            pg.psql(
+                "INSERT INTO test_result (status, comment, io_log, test_execution_id, test_case_id,"
+                " created_at, updated_at) SELECT CASE WHEN c.id % 50 = 0 THEN 'FAILED'"
+                " WHEN c.id % 30 = 0 THEN 'SKIPPED' ELSE 'PASSED' END::testresultstatus, '', '', e,"
+                " c.id, now(), now()"
+                f" FROM generate_series({lo}, {lo + n - 1}) e, test_case c"
+                " WHERE c.name LIKE 'bench/case-%'")
+        if wanted("ingest_10000"):
+            self.pools["ceiling"] = pool(2000)
+        if self.args.flat_requests > 0:
+            self.pools["flat"] = pool(8)
         pg.psql("ANALYZE")
         log(f"targets: {json.dumps(t)}")
 
@@ -727,6 +759,7 @@ class Bench:
         start = dict(method="PUT", path="/v1/test-executions/start-test", base=TOKEN_BASE + 100000,
                      label_params=start_map, gset=start_gset,
                      head="\\set pgb_n random(1, 2000000000)", token_expr=":pgb_n")
+        patch = self.pools.get("patch", (0, 0))
         out = [
             dict(name="artefacts_snap", title="GET /v1/artefacts?family=snap", conns=16,
                  get="/v1/artefacts?family=snap"),
@@ -753,9 +786,10 @@ class Bench:
                  batch=10000),
             dict(name="patch_complete", title="PATCH execution COMPLETED (10,000 results)",
                  conns=8, method="PATCH", path="/v1/test-executions/@N@",
-                 bodies=['{"status":"COMPLETED"}'], base=self.pools["patch"][0],
-                 limit=self.pools["patch"][1], capture_n=self.pools["patch"][0], exec_token=True),
+                 bodies=['{"status":"COMPLETED"}'], base=patch[0],
+                 limit=patch[1], capture_n=patch[0], exec_token=True),
         ]
+        out = [sc for sc in out if self.wanted(sc["name"])]
         for sc in out:
             if "batch" in sc:
                 b = sc["batch"]
@@ -766,8 +800,7 @@ class Bench:
                           base=lo, limit=n, capture_n=self.pools[sc["name"] + "_capture"][0],
                           exec_token=True, results_per_request=b,
                           pgbench_pool=self.pools[sc["name"] + "_pgbench"])
-        only = set(self.args.only.split(",")) if self.args.only else None
-        return [sc for sc in out if not only or sc["name"] in only]
+        return out
 
     @staticmethod
     def render(sc, n):
@@ -1222,7 +1255,7 @@ class Bench:
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--size", default=os.environ.get("SIZE", "small"), choices=["small", "large"])
+    ap.add_argument("--size", default=os.environ.get("SIZE", "small"), choices=["small", "medium", "large"])
     ap.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", "10")))
     ap.add_argument("--ref-duration", type=int, default=int(os.environ.get("REF_DURATION", "10")))
     ap.add_argument("--flat-requests", type=int,

@@ -8,7 +8,7 @@ skipped results (posted in batches), relevant links, metadata, Testflinger event
 C3 submissions and completed statuses; then decided environment reviews, artefact
 statuses, reported issues and rerun requests.
 
-    scripts/seed.py [--base URL] [--key KEY | --dsn DSN] [--size small|large]
+    scripts/seed.py [--base URL] [--key KEY | --dsn DSN] [--size small|medium|large]
 
 The API key comes from --key (or TO_API_KEY); given only the DSN (--dsn or
 TO_DSN), an application holding every permission is created with
@@ -44,6 +44,9 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 SIZES = {
     "small": dict(artefacts=300, executions=3000, results=60000, big_plan=2000, big_share=0.002,
                   environments=60),
+    # between the two: a fifth of large's results, a scale run that seeds in minutes
+    "medium": dict(artefacts=1000, executions=20000, results=1000000, big_plan=10000,
+                   big_share=0.004, environments=200),
     "large": dict(artefacts=1000, executions=50000, results=5000000, big_plan=10000,
                   big_share=0.004, environments=200),
 }
