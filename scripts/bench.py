@@ -815,10 +815,6 @@ class Bench:
         row = {"name": name, "title": sc["title"], "conns": sc["conns"]}
         method, path, body = self.render(sc, sc.get("capture_n", 0))
         status, payload = self.client.call(method, path, body)
-        if status == 501:
-            row["skipped"] = f"answers 501 ({payload.decode(errors='replace')[:80]})"
-            log(f"  skipped: {row['skipped']}")
-            return row
         if status != 200:
             raise RuntimeError(f"{name}: {method} {path}: {status} {payload[:300]!r}")
         row["response_bytes"] = len(payload)
@@ -1130,9 +1126,6 @@ class Bench:
              "(all; growth in the run) | of static | of pgbench |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for r in self.rows:
-            if r.get("skipped"):
-                L.append(f"| {r['title']} | {r['conns']} | skipped: {r['skipped']} | | | | | | |")
-                continue
             res = f"{r['results_per_s']:,.0f}" if r.get("results_per_s") else ""
             rss = r["rss"]
             grew = (rss["peak_total_kib"] - rss["before_total_kib"]) / 1024
@@ -1155,8 +1148,6 @@ class Bench:
               "statement (EXPLAIN ANALYZE, one run) |",
               "| --- | ---: | ---: | ---: | ---: | --- |"]
         for r in self.rows:
-            if r.get("skipped"):
-                continue
             pb = r["pgbench"].get("tps")
             slow = r.get("slowest_statement")
             slow_s = f"{slow['label']} {slow['ms']:.2f} ms" if slow else ""
@@ -1214,7 +1205,7 @@ class Bench:
         notes += [f"{r['name']}: errors {r['errors']}, statuses {r.get('statuses')}"
                   for r in self.rows if r.get("errors")]
         notes += [f"{r['name']}: pgbench: {r['pgbench'].get('error')}" for r in self.rows
-                  if not r.get("skipped") and r["pgbench"].get("error")]
+                  if r["pgbench"].get("error")]
         notes += self.notes + [f"seed: {n}" for n in s.get("notes", [])]
         if notes:
             L.append("## Notes\n")
