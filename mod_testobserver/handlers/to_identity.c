@@ -7,70 +7,76 @@
 #include "../model/to_enums.h"
 #include "to_identity.h"
 
-const char *to_id_permissions(to_req_t *tr, json_object *loc, json_object *value)
+const char *to_id_list(to_req_t *tr, json_object *loc, json_object *value, to_id_item_fn item,
+                       int *count)
 {
     static const to_field_t list = {"", TO_T_LIST, 0, 0, NULL};
     json_object *out;
     size_t i, n;
     int ok = 1;
 
+    if (count) {
+        *count = 0;
+    }
     if (!to_validate_value(&tr->verr, loc, value, &list)) {
         return NULL;
     }
     out = to_json_own(tr->pool, json_object_new_array());
     n = json_object_array_length(value);
     for (i = 0; i < n; i++) {
-        json_object *item = json_object_array_get_idx(value, i);
-
-        if (!json_object_is_type(item, json_type_string) ||
-            to_enum_index(to_permissions, json_object_get_string(item)) < 0) {
-            to_verr_enum(&tr->verr, to_loc_index(&tr->verr, loc, (int)i), item,
-                         to_permissions_declared);
+        json_object *v =
+            item(tr, to_loc_index(&tr->verr, loc, (int)i), json_object_array_get_idx(value, i));
+        if (!v) {
             ok = 0;
             continue;
         }
-        json_object_array_add(out, json_object_get(item));
+        json_object_array_add(out, v);
+    }
+    if (count) {
+        *count = (int)n;
     }
     return ok ? to_json_text(tr->pool, out) : NULL;
 }
 
-const char *to_id_int_list(to_req_t *tr, json_object *loc, json_object *value, int *count)
+static json_object *permission_item(to_req_t *tr, json_object *loc, json_object *item)
 {
-    static const to_field_t list = {"", TO_T_LIST, 0, 0, NULL};
-    static const to_field_t item_field = {"", TO_T_INT, 0, 0, NULL};
-    json_object *out;
-    size_t i, n;
-    int ok = 1;
-
-    *count = 0;
-    if (!to_validate_value(&tr->verr, loc, value, &list)) {
+    if (!json_object_is_type(item, json_type_string) ||
+        to_enum_index(to_permissions, json_object_get_string(item)) < 0) {
+        to_verr_enum(&tr->verr, loc, item, to_permissions_declared);
         return NULL;
     }
-    out = to_json_own(tr->pool, json_object_new_array());
-    n = json_object_array_length(value);
-    for (i = 0; i < n; i++) {
-        json_object *item = json_object_array_get_idx(value, i);
-        const char *type;
-        int v;
+    return json_object_get(item);
+}
 
-        if (!to_validate_value(&tr->verr, to_loc_index(&tr->verr, loc, (int)i), item,
-                               &item_field)) {
-            ok = 0;
-            continue;
-        }
-        /* lax: "7", 7.0 and true are numbers too */
-        if (json_object_is_type(item, json_type_string)) {
-            if (!to_parse_int32(json_object_get_string(item), &v, &type)) {
-                v = 0;
-            }
-        }
-        else {
-            v = (int)json_object_get_int64(item);
-        }
-        json_object_array_add(out, json_object_new_int(v));
+const char *to_id_permissions(to_req_t *tr, json_object *loc, json_object *value)
+{
+    return to_id_list(tr, loc, value, permission_item, NULL);
+}
+
+static json_object *int_item(to_req_t *tr, json_object *loc, json_object *item)
+{
+    static const to_field_t item_field = {"", TO_T_INT, 0, 0, NULL};
+    const char *type;
+    int v;
+
+    if (!to_validate_value(&tr->verr, loc, item, &item_field)) {
+        return NULL;
     }
-    *count = (int)n;
-    return ok ? to_json_text(tr->pool, out) : NULL;
+    /* lax: "7", 7.0 and true are numbers too */
+    if (json_object_is_type(item, json_type_string)) {
+        if (!to_parse_int32(json_object_get_string(item), &v, &type)) {
+            v = 0;
+        }
+    }
+    else {
+        v = (int)json_object_get_int64(item);
+    }
+    return json_object_new_int(v);
+}
+
+const char *to_id_int_list(to_req_t *tr, json_object *loc, json_object *value, int *count)
+{
+    return to_id_list(tr, loc, value, int_item, count);
 }
 
 const char *const to_amr_keys[] = {"name",   "family", "stage",   "track", "branch", "store",

@@ -5,6 +5,16 @@
 
 #include "../http/to_http.h"
 
+/* One item of a list at loc: a new reference for the list's JSON, or NULL
+ * after adding pydantic's errors. */
+typedef json_object *(*to_id_item_fn)(to_req_t *tr, json_object *loc, json_object *item);
+
+/* A list at loc, each item checked by item: the JSON array text of what
+ * the items gave (for SQL, bound as %s::json), or NULL after adding errors.
+ * *count (when not NULL) gets the number of items. */
+const char *to_id_list(to_req_t *tr, json_object *loc, json_object *value, to_id_item_fn item,
+                       int *count);
+
 /* list[Permission] at loc: the JSON array text of the permissions for SQL
  * (bound as %s::json), or NULL after adding pydantic's errors. */
 const char *to_id_permissions(to_req_t *tr, json_object *loc, json_object *value);

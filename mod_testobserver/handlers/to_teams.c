@@ -120,32 +120,10 @@ static int answer_team(to_req_t *tr, const char *id, int status)
     return to_answer_text(tr, status, json, strlen(json));
 }
 
-/* list[ArtefactMatchingRuleBase] at loc: the JSON array text of the rules,
- * or NULL after adding errors. *count gets their number. */
-static const char *rules_value(to_req_t *tr, json_object *loc, json_object *value, int *count)
+static json_object *rule_item(to_req_t *tr, json_object *loc, json_object *item)
 {
-    static const to_field_t list = {"", TO_T_LIST, 0, 0, NULL};
-    json_object *out;
-    size_t i, n;
-    int ok = 1;
-
-    *count = 0;
-    if (!to_validate_value(&tr->verr, loc, value, &list)) {
-        return NULL;
-    }
-    out = to_json_own(tr->pool, json_object_new_array());
-    n = json_object_array_length(value);
-    for (i = 0; i < n; i++) {
-        json_object *rule = to_id_amr_base(tr, to_loc_index(&tr->verr, loc, (int)i),
-                                           json_object_array_get_idx(value, i));
-        if (!rule) {
-            ok = 0;
-            continue;
-        }
-        json_object_array_add(out, json_object_get(rule));
-    }
-    *count = (int)n;
-    return ok ? to_json_text(tr->pool, out) : NULL;
+    json_object *rule = to_id_amr_base(tr, loc, item);
+    return rule ? json_object_get(rule) : NULL;
 }
 
 /* Replaces the team's rules: those named are found or created and held by
@@ -208,8 +186,8 @@ static void read_team_body(to_req_t *tr, json_object *body, json_object *bloc, i
     }
     v = to_json_get(body, "artefact_matching_rules", &present);
     if (present && (v || !nullable)) {
-        out->rules = rules_value(tr, to_loc_key(&tr->verr, bloc, "artefact_matching_rules"), v,
-                                 &out->nrules);
+        out->rules = to_id_list(tr, to_loc_key(&tr->verr, bloc, "artefact_matching_rules"), v,
+                                rule_item, &out->nrules);
     }
 }
 
