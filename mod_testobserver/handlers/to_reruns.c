@@ -16,6 +16,7 @@
 #include "../json/to_json.h"
 #include "../model/to_enums.h"
 #include "to_amr.h"
+#include "to_dashboard.h"
 #include "to_handlers.h"
 #include "to_rerun_filters.h"
 #include "to_sql_json.h"
@@ -323,37 +324,18 @@ static int rerun_permitted(to_req_t *tr, const rerun_body_t *rb)
                             to_json_text(tr->pool, rb->selection));
 }
 
-/* A boolean query value that passed validation: true or false. */
-static int is_true_word(const char *s)
-{
-    static const char *const yes[] = {"true", "1", "yes", "on", "t", "y", NULL};
-    int i;
-
-    for (i = 0; yes[i]; i++) {
-        if (!strcasecmp(s, yes[i])) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 int to_h_reruns_post(to_req_t *tr)
 {
-    const char *silent_text = to_query(tr, "silent");
-    static const to_field_t silent_field = {"silent", TO_T_BOOL, 0, 0, NULL};
     rerun_body_t rb;
-    int silent = 0, rv, found = 0;
+    int silent, rv, found = 0;
     const char *answer = NULL;
 
     if ((rv = read_body(tr, 1, &rb)) != OK) {
         return rv;
     }
-    if (silent_text) {
-        json_object *v = to_json_own(tr->pool, to_json_str(silent_text));
-        json_object *loc = to_loc_key(&tr->verr, to_loc(&tr->verr, "query"), "silent");
-        if (to_validate_value(&tr->verr, loc, v, &silent_field)) {
-            silent = is_true_word(silent_text);
-        }
+    {
+        const char *v = to_dash_query_bool(tr, "silent");
+        silent = v && !strcmp(v, "true");
     }
     /* upstream checks these permissions in the handler, after validation */
     TO_VALID(tr);
