@@ -668,7 +668,8 @@ static int run_batch(to_sync_run_t *run, int priority)
             break;
         case FETCH_FAILED:
             run->nfailed++;
-            APR_ARRAY_PUSH(run->failed, const char *) = r[0];
+            /* kept for the whole run: the batch's pool goes with the batch */
+            APR_ARRAY_PUSH(run->failed, const char *) = apr_pstrdup(run->failed->pool, r[0]);
             hold(run->ctx, atoi(r[0]), apr_time_now() + interval_of(c, priority));
             break;
         default:
@@ -765,7 +766,13 @@ static void sync_run(to_sync_ctx_t *ctx, apr_pool_t *pool)
     }
     /* a session lock: released below, or when the connection closes */
     v = db_value(run, "SELECT pg_try_advisory_lock" LOCK_ARGS);
-    if (!v || strcmp(v, "t")) {
+    if (!v) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, ctx->s,
+                     TO_LOGNO(00724) "issue sync: taking the sync lock failed: %s",
+                     apr_dbd_error(ctx->driver, run->db, -1));
+        return;
+    }
+    if (strcmp(v, "t")) {
         ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, ctx->s,
                      TO_LOGNO(00714) "issue sync: skipped, another server holds the sync lock");
         return;
@@ -800,8 +807,17 @@ static void sync_run(to_sync_ctx_t *ctx, apr_pool_t *pool)
         return;
     }
     for (p = 0; p < 3; p++) {
-        while ((rv = run_batch(run, p)) > 0) {
-        }
+        /* each batch's rows, answers and JSON go with the batch, so a long
+         * run holds one batch at a time */
+        apr_pool_t *outer = run->pool;
+        do {
+            apr_pool_t *batch;
+            apr_pool_create(&batch, outer);
+            run->pool = batch;
+            rv = run_batch(run, p);
+            run->pool = outer;
+            apr_pool_destroy(batch);
+        } while (rv > 0);
         if (rv < 0) {
             break;
         }
