@@ -422,7 +422,8 @@ static apr_status_t http_get(to_sync_run_t *run, int t, const char *url, to_answ
         if (!a->errbuf[0]) {
             apr_cpystrn(a->errbuf, curl_easy_strerror(rc), sizeof(a->errbuf));
         }
-        return APR_EGENERAL;
+        /* the body refused past its cap is this issue's fault, not the tracker's */
+        return rc == CURLE_WRITE_ERROR ? APR_ENOSPC : APR_EGENERAL;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a->status);
     return APR_SUCCESS;
@@ -438,6 +439,12 @@ static int check_answer(to_sync_run_t *run, int t, const char *what, apr_status_
     server_rec *s = run->ctx->s;
     apr_time_t now = apr_time_now(), until;
 
+    if (rv == APR_ENOSPC) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     TO_LOGNO(00725) "issue sync: %s answered too much for %s (%s)",
+                     to_tracker_name(t), what, a->errbuf);
+        return FETCH_FAILED;
+    }
     if (rv != APR_SUCCESS) {
         /* a tracker down or too slow: leave it for this run */
         run->down[t] = 1;

@@ -419,3 +419,22 @@ def test_graceful_restart_keeps_syncing(sync_server, tracker):
     second = put_issue(srv.api, f"https://bugs.launchpad.net/ubuntu/+bug/{bug2}")["id"]
     wait_until(lambda: get_issue(srv, second)["title"] == "after restart", "the second issue synced")
     assert len(tracker.hits(f"/lp/devel/bugs/{bug}")) == 1
+
+
+def test_oversized_answer_fails_its_issue_not_the_tracker(sync_server, tracker, migrated):
+    """An answer past the 4 MiB cap is that issue's failure: it waits for its
+    interval, and the tracker's other issues are still synced."""
+    run = uuid.uuid4().hex[:8]
+    repo = f"canonical/big-{run}"
+    tracker.set(f"/gh/repos/{repo}/issues/1", Reply(body=b"[" + b"0," * (3 * 1024 * 1024) + b"0]"))
+    tracker.set(f"/gh/repos/{repo}/issues/2", Reply(body=github_issue(repo, 2, "small enough")))
+    srv = sync_server()
+    big = put_issue(srv.api, f"https://github.com/{repo}/issues/1", title="kept")["id"]
+    small = put_issue(srv.api, f"https://github.com/{repo}/issues/2")["id"]
+    wait_until(lambda: get_issue(srv, small)["title"] == "small enough", "the small issue synced")
+    wait_runs(srv, 2)
+    assert get_issue(srv, big)["title"] == "kept"
+    assert synced_at(migrated, big) == ""
+    assert "answered too much" in srv.log_text()
+    # held for its interval, not asked at every run
+    assert len(tracker.hits(f"/gh/repos/{repo}/issues/1")) == 1
