@@ -6,7 +6,9 @@
  * new reviewers bring a due date (ten days on, none for kernels) and a
  * notification each. Then every environment review of the latest builds
  * without one of the artefact's reviewers gets one, the least loaded
- * reviewers first, no reviewer above an even share.
+ * reviewers first, each taken up to an even share of the reviews (the last
+ * one takes what is left, so with reviews already held a reviewer may end
+ * above it, as upstream's).
  *
  * Three statements whatever the numbers: draw, read the reviews, assign
  * them. */

@@ -18,7 +18,7 @@ int to_review_share(long *load, int nreviewers, const int *held, int nreviews, i
             continue;
         }
         /* upstream moves to the next reviewer once the current one has its
-         * share; the share guarantees there is always a next one */
+         * share; the last reviewer takes whatever remains */
         if (load[k] >= share && k + 1 < nreviewers) {
             k++;
         }
