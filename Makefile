@@ -39,7 +39,8 @@ CORE_SRC := $(MODDIR)/json/to_json.c $(MODDIR)/model/to_validate.c $(MODDIR)/mod
             $(MODDIR)/model/to_csv.c $(MODDIR)/model/to_filters.c $(MODDIR)/model/to_api_key.c \
             $(MODDIR)/model/to_issue_url.c $(MODDIR)/model/to_session.c \
             $(MODDIR)/http/to_openapi.c $(MODDIR)/model/to_return_to.c $(MODDIR)/sync/to_sync_track.c \
-            $(MODDIR)/model/to_review_share.c
+            $(MODDIR)/model/to_review_share.c $(MODDIR)/model/to_sql_builder.c \
+            $(MODDIR)/model/to_filters_sql.c
 GLUE_SRC := $(MODDIR)/mod_testobserver.c $(MODDIR)/config/to_config.c $(MODDIR)/http/to_http.c \
             $(MODDIR)/http/to_routes.c $(MODDIR)/db/to_db.c $(wildcard $(MODDIR)/handlers/*.c) \
             $(wildcard $(MODDIR)/auth/*.c) $(MODDIR)/sync/to_sync.c

@@ -344,10 +344,15 @@ def statements_of(records):
         m = EXECUTE.match(msg)
         if m:
             p = PREPARE.match(m.group(3).strip())
-            if not p:
+            if p:
+                types = [t.strip() for t in (p.group(2) or "").split(",") if t.strip()]
+                st = Statement(m.group(2), types, p.group(3).strip(), [], float(m.group(1)))
+            elif m.group(2) == "<unnamed>":
+                # composed at request time and sent unprepared (the
+                # searches): every value carries its cast in the text
+                st = Statement(m.group(2), [], m.group(3).strip(), [], float(m.group(1)))
+            else:
                 continue
-            types = [t.strip() for t in (p.group(2) or "").split(",") if t.strip()]
-            st = Statement(m.group(2), types, p.group(3).strip(), [], float(m.group(1)))
             out.append(st)
             pending = st
             continue
@@ -776,6 +781,14 @@ class Bench:
             dict(name="search_executions", title="GET /v1/test-executions (families, statuses)",
                  conns=16, get="/v1/test-executions?families=deb&test_execution_statuses=FAILED"
                                "&limit=50"),
+            # broad filters: a family and a common status match a large share
+            # of the data, so the count reads many rows while the page should
+            # stop at its limit
+            dict(name="search_results_broad", title="GET /v1/test-results (a family, PASSED)",
+                 conns=16, get="/v1/test-results?families=snap&test_result_statuses=PASSED"
+                               "&limit=50"),
+            dict(name="search_executions_broad", title="GET /v1/test-executions (a family)",
+                 conns=16, get="/v1/test-executions?families=snap&limit=50"),
             dict(start, name="start_new", title="PUT start-test, new artefact", conns=16,
                  bodies=[json.dumps(self.start_body("new"))], capture_n=TOKEN_BASE + 1),
             dict(start, name="start_existing", title="PUT start-test, existing artefact",

@@ -202,6 +202,33 @@ int to_db_vselect(to_req_t *tr, const char *label, apr_dbd_results_t **res, va_l
     return rv == 0 ? OK : db_failed(tr, label, rv);
 }
 
+int to_db_select_text(to_req_t *tr, const char *what, const char *sql, int nargs,
+                      const char **values, apr_dbd_results_t **res)
+{
+    apr_dbd_prepared_t *stmt = NULL;
+    int rv, status;
+
+    *res = NULL;
+    if ((status = to_db_acquire(tr)) != OK) {
+        return status;
+    }
+    if (count_args(sql) != nargs) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r,
+                      TO_LOGNO(00106) "statement %s takes %d values, %d given", what,
+                      count_args(sql), nargs);
+        tr->detail = "Internal Server Error";
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    /* no label: apr_dbd's pgsql driver sends it unprepared (PQexecParams),
+     * planned with its values in the same round trip */
+    rv = apr_dbd_prepare(tr->db->driver, tr->pool, tr->db->handle, sql, NULL, &stmt);
+    if (rv != 0) {
+        return db_failed(tr, what, rv);
+    }
+    rv = apr_dbd_pselect(tr->db->driver, tr->pool, tr->db->handle, res, stmt, 1, nargs, values);
+    return rv == 0 ? OK : db_failed(tr, what, rv);
+}
+
 int to_db_select(to_req_t *tr, const char *label, apr_dbd_results_t **res, ...)
 {
     va_list args;

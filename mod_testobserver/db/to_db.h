@@ -29,6 +29,11 @@ int to_db_select(to_req_t *tr, const char *label, apr_dbd_results_t **res, ...);
 
 int to_db_vselect(to_req_t *tr, const char *label, apr_dbd_results_t **res, va_list args);
 
+/* Runs sql, text composed at request time (model/to_sql_builder.h) with
+ * nargs values for its placeholders, unprepared; what names it in logs. */
+int to_db_select_text(to_req_t *tr, const char *what, const char *sql, int nargs,
+                      const char **values, apr_dbd_results_t **res);
+
 /* Runs a labelled statement without rows; *nrows may be NULL. */
 int to_db_exec(to_req_t *tr, const char *label, int *nrows, ...);
 

@@ -2,30 +2,34 @@
  *
  * Each search is one statement: the count and the page are two scalar
  * subqueries of one SELECT, planned apart, so the page stops at its LIMIT
- * (results newest first: test_result_created_at_ix read backwards;
- * executions have no index on created_at and are sorted top-N) while the
- * count reads every match. The answer's JSON is built for the page only.
+ * when it can while the count reads every match. The answer's JSON is built
+ * for the page only.
  *
- * Plans. The filters (handlers/to_sql_filters.h) are optional values that
- * fold away only in custom plans, made with the values. PostgreSQL makes
- * custom plans for the first five executions of a prepared statement, then
- * switches to a generic one if it looks cheaper; in a generic plan every
- * "(value IS NULL OR ...)" stays, no index serves it, and searches were 10
- * to 60 times slower in our measures (1M results). These statements' generic
- * plans are estimated far costlier than their custom ones, so PostgreSQL
- * keeps custom plans, but that rests on estimates: the httpd configurations
- * set plan_cache_mode = force_custom_plan (and jit = off: some filters'
- * estimates reach millions and JIT compiling these large statements took
- * seconds) for every connection with DBDInitSQL. Planning costs a few ms. */
+ * The statement is composed for the filters the request gives
+ * (model/to_filters_sql.c) and sent unprepared: PostgreSQL plans it with
+ * its values every time, and sees only the filters given, each a semi-join
+ * it estimates from statistics. So a broad filter (a family holding 40% of
+ * the results) walks test_result_created_at_ix backwards and stops at the
+ * page, and a narrow one (an environment's few executions) starts from its
+ * own index and sorts its few matches. Earlier, one prepared statement held
+ * every filter as "(value IS NULL OR ...)" with id sets built as arrays,
+ * which the planner could not estimate: at 5 million results a family
+ * filter was taken for 319 executions where it held 18,862, and the page
+ * sorted 2 million rows. Executions have no index on created_at: their
+ * matches are found once (a MATERIALIZED CTE) for both the count and the
+ * page, a top-N sort. */
 #include <httpd.h>
 #include <http_protocol.h>
 
 #include <apr_strings.h>
 
+#include <string.h>
+
 #include "../json/to_json.h"
+#include "../db/to_db.h"
 #include "../model/to_filters.h"
+#include "../model/to_filters_sql.h"
 #include "to_handlers.h"
-#include "to_sql_filters.h"
 #include "to_sql_json.h"
 
 /* The answers' pieces, for the aliases used below. */
@@ -39,21 +43,11 @@
     "json_build_object('test_result', " RESULT_JSON ", 'test_execution', " EXECUTION_JSON ","      \
     " 'artefact', " ARTEFACT_JSON ", 'artefact_build', " BUILD_JSON ")"
 
-#define SQL_RESULTS_SEARCH                                                                         \
-    "SELECT json_build_object('count', (SELECT count(*) FROM test_result r "                       \
-    "WHERE " TO_SQL_FILTER_RESULTS "), 'limit', %s::int, 'offset', %s::bigint,"                    \
-    " 'test_results', coalesce((SELECT json_agg(" SQL_RESULT_ITEM                                  \
-    " ORDER BY r.created_at DESC, r.id DESC)"                                                      \
-    " FROM (SELECT r.id FROM test_result r WHERE " TO_SQL_FILTER_RESULTS                           \
-    " ORDER BY r.created_at DESC, r.id DESC LIMIT %s::bigint OFFSET %s::bigint) pg"                \
-    " JOIN test_result r ON r.id = pg.id JOIN test_case c ON c.id = r.test_case_id"                \
-    " JOIN test_execution te ON te.id = r.test_execution_id"                                       \
-    " JOIN artefact_build b ON b.id = te.artefact_build_id"                                        \
-    " JOIN artefact a ON a.id = b.artefact_id), '[]'::json))"
-
 /* TestExecutionResponseWithContext of execution te, whose own answer is x.j:
- * its keys, with artefact, build and results before the rerun ones. */
-#define SQL_EXECUTION_ITEM                                                                         \
+ * its keys, with artefact, build and results before the rerun ones. x is
+ * computed once per execution ("OFFSET 0" keeps PostgreSQL from inlining
+ * it, which would build the whole answer again for each key taken). */
+#define SQL_EXECUTION_ITEM_HEAD                                                                    \
     "json_build_object('id', x.j->'id', 'ci_link', x.j->'ci_link', 'c3_link', x.j->'c3_link',"     \
     " 'relevant_links', x.j->'relevant_links', 'environment', x.j->'environment',"                 \
     " 'status', x.j->'status', 'test_plan', x.j->'test_plan', 'created_at', x.j->'created_at',"    \
@@ -61,25 +55,11 @@
     " 'artefact', " ARTEFACT_JSON ", 'artefact_build', " BUILD_JSON ","                            \
     " 'test_results', coalesce((SELECT json_agg(" RESULT_JSON                                      \
     " ORDER BY r.created_at DESC, r.id DESC) FROM test_result r"                                   \
-    " JOIN test_case c ON c.id = r.test_case_id WHERE r.test_execution_id = te.id"                 \
-    " AND (%s::int[] IS NULL OR r.id = ANY(%s::int[]))), '[]'::json),"                             \
+    " JOIN test_case c ON c.id = r.test_case_id WHERE r.test_execution_id = te.id"
+
+#define SQL_EXECUTION_ITEM_TAIL                                                                    \
+    "), '[]'::json),"                                                                              \
     " 'is_rerun_requested', x.j->'is_rerun_requested', 'rerun_priority', x.j->'rerun_priority')"
-
-#define SQL_EXECUTIONS_SEARCH                                                                      \
-    "SELECT json_build_object('count', (SELECT count(*) FROM test_execution te "                   \
-    "WHERE " TO_SQL_FILTER_EXECUTION_SEARCH "), 'limit', %s::int, 'offset', %s::bigint,"           \
-    " 'test_executions', coalesce((SELECT json_agg(" SQL_EXECUTION_ITEM                            \
-    " ORDER BY te.created_at DESC, te.id DESC)"                                                    \
-    " FROM (SELECT te.id FROM test_execution te WHERE " TO_SQL_FILTER_EXECUTION_SEARCH             \
-    " ORDER BY te.created_at DESC, te.id DESC LIMIT %s::bigint OFFSET %s::bigint) pg"              \
-    " JOIN test_execution te ON te.id = pg.id"                                                     \
-    " JOIN artefact_build b ON b.id = te.artefact_build_id"                                        \
-    " JOIN artefact a ON a.id = b.artefact_id"                                                     \
-    " CROSS JOIN LATERAL (SELECT " EXECUTION_JSON " AS j) x), '[]'::json))"
-
-const to_sql_t to_sql_search[] = {{"search_results", SQL_RESULTS_SEARCH},
-                                  {"search_executions", SQL_EXECUTIONS_SEARCH},
-                                  {NULL, NULL}};
 
 /* Validation, then upstream's order of answers: the execution metadata
  * format (a dependency, run before anything else is validated), the
@@ -96,31 +76,85 @@ static int checked(to_req_t *tr, const to_filters_t *f)
     return OK;
 }
 
+/* Runs the statement b holds and answers the JSON it makes. */
+static int answer(to_req_t *tr, const char *what, const to_sqlb_t *b)
+{
+    apr_dbd_results_t *res;
+    const char *json;
+    int status;
+
+    status = to_db_select_text(tr, what, to_sqlb_sql(b), to_sqlb_nargs(b), to_sqlb_args(b), &res);
+    if (status != OK) {
+        return status;
+    }
+    json = to_db_first(tr, res);
+    if (!json) {
+        tr->detail = "Internal Server Error";
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return to_answer_text(tr, HTTP_OK, json, strlen(json));
+}
+
 int to_h_results_search(to_req_t *tr)
 {
     to_filters_t f;
+    to_sqlb_t b;
     int rv;
 
     to_filters_from_query(&f, tr->pool, TO_FILTERS_RESULTS_QUERY, tr->query, &tr->verr);
     if ((rv = checked(tr, &f)) != OK) {
         return rv;
     }
-    return to_answer_query(tr, "Not Found", "search_results", TO_FILTER_RESULTS_ARGS(&f),
-                           f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET], TO_FILTER_RESULTS_ARGS(&f),
-                           f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
+    to_sqlb_init(&b, tr->pool);
+    to_sqlb_add(&b, "SELECT json_build_object('count', (SELECT count(*) FROM test_result r");
+    to_filters_sql_results(&b, &f);
+    to_sqlb_add(&b,
+                "), 'limit', %s::int, 'offset', %s::bigint, 'test_results', coalesce((SELECT"
+                " json_agg(" SQL_RESULT_ITEM " ORDER BY r.created_at DESC, r.id DESC)"
+                " FROM (SELECT r.id FROM test_result r",
+                f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
+    to_filters_sql_results(&b, &f);
+    to_sqlb_add(&b,
+                " ORDER BY r.created_at DESC, r.id DESC LIMIT %s::bigint OFFSET %s::bigint) pg"
+                " JOIN test_result r ON r.id = pg.id JOIN test_case c ON c.id = r.test_case_id"
+                " JOIN test_execution te ON te.id = r.test_execution_id"
+                " JOIN artefact_build b ON b.id = te.artefact_build_id"
+                " JOIN artefact a ON a.id = b.artefact_id), '[]'::json))",
+                f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
+    return answer(tr, "search_results", &b);
 }
 
 int to_h_executions_search(to_req_t *tr)
 {
     to_filters_t f;
+    to_sqlb_t b;
     int rv;
 
     to_filters_from_query(&f, tr->pool, TO_FILTERS_EXECUTIONS_QUERY, tr->query, &tr->verr);
     if ((rv = checked(tr, &f)) != OK) {
         return rv;
     }
-    return to_answer_query(
-        tr, "Not Found", "search_executions", TO_FILTER_EXECUTION_SEARCH_ARGS(&f), f.p[TO_FP_LIMIT],
-        f.p[TO_FP_OFFSET], f.p[TO_FP_RESULT_IDS], f.p[TO_FP_RESULT_IDS],
-        TO_FILTER_EXECUTION_SEARCH_ARGS(&f), f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
+    to_sqlb_init(&b, tr->pool);
+    to_sqlb_add(&b, "WITH m AS MATERIALIZED (SELECT te.id, te.created_at FROM test_execution te");
+    to_filters_sql_executions(&b, &f);
+    to_sqlb_add(&b,
+                ") SELECT json_build_object('count', (SELECT count(*) FROM m),"
+                " 'limit', %s::int, 'offset', %s::bigint, 'test_executions', coalesce((SELECT"
+                " json_agg(" SQL_EXECUTION_ITEM_HEAD,
+                f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
+    if (f.p[TO_FP_RESULT_IDS]) {
+        /* the page's executions embed only the results searched for */
+        to_sqlb_add(&b, " AND r.id = ANY(%s::int[])", f.p[TO_FP_RESULT_IDS]);
+    }
+    to_sqlb_add(&b,
+                SQL_EXECUTION_ITEM_TAIL " ORDER BY te.created_at DESC, te.id DESC)"
+                                        " FROM (SELECT m.id FROM m ORDER BY m.created_at DESC,"
+                                        " m.id DESC LIMIT %s::bigint OFFSET %s::bigint) pg"
+                                        " JOIN test_execution te ON te.id = pg.id"
+                                        " JOIN artefact_build b ON b.id = te.artefact_build_id"
+                                        " JOIN artefact a ON a.id = b.artefact_id"
+                                        " CROSS JOIN LATERAL (SELECT " EXECUTION_JSON
+                                        " AS j OFFSET 0) x), '[]'::json))",
+                f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
+    return answer(tr, "search_executions", &b);
 }

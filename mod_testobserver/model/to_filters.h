@@ -6,7 +6,7 @@
  * object (the test_results_filters / test_executions_filters of rerun and
  * issue attachment bodies). Both validate as FastAPI/pydantic do, adding
  * errors to a to_verr_t, and end by computing p[]: the text of every value
- * the SQL of handlers/to_sql_filters.h binds. */
+ * the SQL of model/to_filters_sql.c binds. */
 #ifndef TO_FILTERS_H
 #define TO_FILTERS_H
 

@@ -1,7 +1,7 @@
 /* Unit tests of model/to_filters.c: pydantic's integers and datetimes,
  * Python's base64 and UTF-8, the query string and JSON entry points with
- * their FastAPI-shaped errors, the bound values, and the agreement between
- * the SQL fragments of handlers/to_sql_filters.h and their value lists. */
+ * their FastAPI-shaped errors, and the bound values. The SQL they make is
+ * tested in test_filters_sql.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,7 +15,6 @@
 
 #include "json/to_json.h"
 #include "model/to_filters.h"
-#include "handlers/to_sql_filters.h"
 
 static apr_pool_t *pool;
 
@@ -682,43 +681,6 @@ static void test_json_errors(void **state)
                "\"ctx\":{\"ge\":0}}]");
 }
 
-/* ---------------------------------------------------------------------- */
-/* The SQL fragments and their values                                     */
-
-static int count_params(const char *sql)
-{
-    int n = 0;
-
-    for (; *sql; sql++) {
-        if (sql[0] == '%' && sql[1] == 's') {
-            n++;
-        }
-        else if (sql[0] == '%') {
-            fail_msg("a %% that is not %%s in the SQL: %.20s", sql);
-        }
-    }
-    return n;
-}
-
-#define NARGS(list) ((int)(sizeof(list) / sizeof(list[0])))
-
-static void test_sql_args(void **state)
-{
-    to_filters_t *f = parse_query(RESULTS, "");
-    const char *artefact[] = {TO_FILTER_ARTEFACT_ARGS(f)};
-    const char *execution[] = {TO_FILTER_EXECUTION_ARGS(f)};
-    const char *executions[] = {TO_FILTER_EXECUTIONS_ARGS(f)};
-    const char *search[] = {TO_FILTER_EXECUTION_SEARCH_ARGS(f)};
-    const char *results[] = {TO_FILTER_RESULTS_ARGS(f)};
-
-    (void)state;
-    assert_int_equal(count_params(TO_SQL_FILTER_ARTEFACT), NARGS(artefact));
-    assert_int_equal(count_params(TO_SQL_FILTER_EXECUTION), NARGS(execution));
-    assert_int_equal(count_params(TO_SQL_FILTER_EXECUTIONS), NARGS(executions));
-    assert_int_equal(count_params(TO_SQL_FILTER_EXECUTION_SEARCH), NARGS(search));
-    assert_int_equal(count_params(TO_SQL_FILTER_RESULTS), NARGS(results));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -728,7 +690,6 @@ int main(void)
         cmocka_unit_test(test_query_values), cmocka_unit_test(test_query_selectors),
         cmocka_unit_test(test_query_errors), cmocka_unit_test(test_query_metadata),
         cmocka_unit_test(test_json_values),  cmocka_unit_test(test_json_errors),
-        cmocka_unit_test(test_sql_args),
     };
     int rv;
 
