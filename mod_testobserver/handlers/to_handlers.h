@@ -86,6 +86,7 @@ extern const to_sql_t to_sql_reruns[];
 /* to_search.c: GET /v1/test-executions, GET /v1/test-results */
 int to_h_executions_search(to_req_t *tr);
 int to_h_results_search(to_req_t *tr);
+extern const to_sql_t to_sql_search[];
 
 /* to_execution_metadata.c: GET /v1/execution-metadata */
 int to_h_execution_metadata_get(to_req_t *tr);

@@ -1,11 +1,11 @@
 /* GET /v1/test-executions and GET /v1/test-results: searches.
  *
- * Each search is one statement: the count and the page are two scalar
- * subqueries of one SELECT, planned apart, so the page stops at its LIMIT
- * when it can while the count reads every match. The answer's JSON is built
- * for the page only.
+ * Two statements. The first finds the matches: their count and the ids of
+ * the page, two subqueries planned apart, so the page stops at its LIMIT
+ * when it can while the count reads every match. The second, prepared,
+ * builds the answer's JSON for the page's ids.
  *
- * The statement is composed for the filters the request gives
+ * The first is composed for the filters the request gives
  * (model/to_filters_sql.c) and sent unprepared: PostgreSQL plans it with
  * its values every time, and sees only the filters given, each a semi-join
  * it estimates from statistics. So a broad filter (a family holding 40% of
@@ -15,7 +15,9 @@
  * every filter as "(value IS NULL OR ...)" with id sets built as arrays,
  * which the planner could not estimate: at 5 million results a family
  * filter was taken for 319 executions where it held 18,862, and the page
- * sorted 2 million rows. Executions have no index on created_at: their
+ * sorted 2 million rows. It is kept small, as it is planned for every
+ * request: the JSON, whose many subqueries took most of the planning, is
+ * the second statement's. Executions have no index on created_at: their
  * matches are found once (a MATERIALIZED CTE) for both the count and the
  * page, a top-N sort. */
 #include <httpd.h>
@@ -61,6 +63,31 @@
     "), '[]'::json),"                                                                              \
     " 'is_rerun_requested', x.j->'is_rerun_requested', 'rerun_priority', x.j->'rerun_priority')"
 
+/* The answer of a search, given its count and the ids of its page in
+ * order ({id,...}): prepared, as it depends on no filter. */
+#define SQL_RESULTS_PAGE                                                                           \
+    "SELECT json_build_object('count', %s::bigint, 'limit', %s::int, 'offset', %s::bigint,"        \
+    " 'test_results', coalesce((SELECT json_agg(" SQL_RESULT_ITEM                                  \
+    " ORDER BY r.created_at DESC, r.id DESC) FROM test_result r"                                   \
+    " JOIN test_case c ON c.id = r.test_case_id JOIN test_execution te"                            \
+    " ON te.id = r.test_execution_id JOIN artefact_build b ON b.id = te.artefact_build_id"         \
+    " JOIN artefact a ON a.id = b.artefact_id WHERE r.id = ANY(%s::int[])), '[]'::json))"
+
+/* The same for executions; the results they embed are those searched for,
+ * when test_result lists ids. */
+#define SQL_EXECUTIONS_PAGE                                                                        \
+    "SELECT json_build_object('count', %s::bigint, 'limit', %s::int, 'offset', %s::bigint,"        \
+    " 'test_executions', coalesce((SELECT json_agg(" SQL_EXECUTION_ITEM_HEAD                       \
+    " AND (%s::int[] IS NULL OR r.id = ANY(%s::int[]))" SQL_EXECUTION_ITEM_TAIL                    \
+    " ORDER BY te.created_at DESC, te.id DESC) FROM test_execution te"                             \
+    " JOIN artefact_build b ON b.id = te.artefact_build_id JOIN artefact a"                        \
+    " ON a.id = b.artefact_id CROSS JOIN LATERAL (SELECT " EXECUTION_JSON " AS j OFFSET 0) x"      \
+    " WHERE te.id = ANY(%s::int[])), '[]'::json))"
+
+const to_sql_t to_sql_search[] = {{"search_results_page", SQL_RESULTS_PAGE},
+                                  {"search_executions_page", SQL_EXECUTIONS_PAGE},
+                                  {NULL, NULL}};
+
 /* Validation, then upstream's order of answers: the execution metadata
  * format (a dependency, run before anything else is validated), the
  * parameters, then what the operation itself refuses. */
@@ -76,23 +103,36 @@ static int checked(to_req_t *tr, const to_filters_t *f)
     return OK;
 }
 
-/* Runs the statement b holds and answers the JSON it makes. */
-static int answer(to_req_t *tr, const char *what, const to_sqlb_t *b)
+/* Runs the match statement b holds (one row: the count, the page's ids),
+ * then the page statement label, which answers the JSON. */
+static int answer(to_req_t *tr, const char *what, const to_sqlb_t *b, const to_filters_t *f,
+                  const char *label)
 {
     apr_dbd_results_t *res;
-    const char *json;
+    apr_dbd_row_t *row = NULL;
+    const char *count = NULL, *ids = NULL;
     int status;
 
     status = to_db_select_text(tr, what, to_sqlb_sql(b), to_sqlb_nargs(b), to_sqlb_args(b), &res);
     if (status != OK) {
         return status;
     }
-    json = to_db_first(tr, res);
-    if (!json) {
+    while (to_db_next(tr, res, &row) == 0) {
+        if (!count) {
+            count = to_db_col(tr, row, 0);
+            ids = to_db_col(tr, row, 1);
+        }
+    }
+    if (!count || !ids) {
         tr->detail = "Internal Server Error";
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    return to_answer_text(tr, HTTP_OK, json, strlen(json));
+    if (!strcmp(label, "search_results_page")) {
+        return to_answer_query(tr, "Not Found", label, count, f->p[TO_FP_LIMIT], f->p[TO_FP_OFFSET],
+                               ids);
+    }
+    return to_answer_query(tr, "Not Found", label, count, f->p[TO_FP_LIMIT], f->p[TO_FP_OFFSET],
+                           f->p[TO_FP_RESULT_IDS], f->p[TO_FP_RESULT_IDS], ids);
 }
 
 int to_h_results_search(to_req_t *tr)
@@ -106,22 +146,13 @@ int to_h_results_search(to_req_t *tr)
         return rv;
     }
     to_sqlb_init(&b, tr->pool);
-    to_sqlb_add(&b, "SELECT json_build_object('count', (SELECT count(*) FROM test_result r");
+    to_sqlb_add(&b, "SELECT (SELECT count(*) FROM test_result r");
     to_filters_sql_results(&b, &f);
-    to_sqlb_add(&b,
-                "), 'limit', %s::int, 'offset', %s::bigint, 'test_results', coalesce((SELECT"
-                " json_agg(" SQL_RESULT_ITEM " ORDER BY r.created_at DESC, r.id DESC)"
-                " FROM (SELECT r.id FROM test_result r",
-                f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
+    to_sqlb_add(&b, "), ARRAY(SELECT r.id FROM test_result r");
     to_filters_sql_results(&b, &f);
-    to_sqlb_add(&b,
-                " ORDER BY r.created_at DESC, r.id DESC LIMIT %s::bigint OFFSET %s::bigint) pg"
-                " JOIN test_result r ON r.id = pg.id JOIN test_case c ON c.id = r.test_case_id"
-                " JOIN test_execution te ON te.id = r.test_execution_id"
-                " JOIN artefact_build b ON b.id = te.artefact_build_id"
-                " JOIN artefact a ON a.id = b.artefact_id), '[]'::json))",
+    to_sqlb_add(&b, " ORDER BY r.created_at DESC, r.id DESC LIMIT %s::bigint OFFSET %s::bigint)",
                 f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
-    return answer(tr, "search_results", &b);
+    return answer(tr, "search_results", &b, &f, "search_results_page");
 }
 
 int to_h_executions_search(to_req_t *tr)
@@ -138,23 +169,8 @@ int to_h_executions_search(to_req_t *tr)
     to_sqlb_add(&b, "WITH m AS MATERIALIZED (SELECT te.id, te.created_at FROM test_execution te");
     to_filters_sql_executions(&b, &f);
     to_sqlb_add(&b,
-                ") SELECT json_build_object('count', (SELECT count(*) FROM m),"
-                " 'limit', %s::int, 'offset', %s::bigint, 'test_executions', coalesce((SELECT"
-                " json_agg(" SQL_EXECUTION_ITEM_HEAD,
+                ") SELECT (SELECT count(*) FROM m), ARRAY(SELECT m.id FROM m"
+                " ORDER BY m.created_at DESC, m.id DESC LIMIT %s::bigint OFFSET %s::bigint)",
                 f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
-    if (f.p[TO_FP_RESULT_IDS]) {
-        /* the page's executions embed only the results searched for */
-        to_sqlb_add(&b, " AND r.id = ANY(%s::int[])", f.p[TO_FP_RESULT_IDS]);
-    }
-    to_sqlb_add(&b,
-                SQL_EXECUTION_ITEM_TAIL " ORDER BY te.created_at DESC, te.id DESC)"
-                                        " FROM (SELECT m.id FROM m ORDER BY m.created_at DESC,"
-                                        " m.id DESC LIMIT %s::bigint OFFSET %s::bigint) pg"
-                                        " JOIN test_execution te ON te.id = pg.id"
-                                        " JOIN artefact_build b ON b.id = te.artefact_build_id"
-                                        " JOIN artefact a ON a.id = b.artefact_id"
-                                        " CROSS JOIN LATERAL (SELECT " EXECUTION_JSON
-                                        " AS j OFFSET 0) x), '[]'::json))",
-                f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
-    return answer(tr, "search_executions", &b);
+    return answer(tr, "search_executions", &b, &f, "search_executions_page");
 }
