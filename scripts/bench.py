@@ -13,10 +13,11 @@ scenario is measured against two references run just after it:
   static   httpd serving a file of the same size as the scenario's response
            (same connections, same duration);
   pgbench  the SQL the endpoint ran for one request (captured from
-           PostgreSQL's log), with the same concurrency (-M prepared).
+           PostgreSQL's log), with the same concurrency (-M prepared; a
+           statement composed per request is planned every time).
 
-Then the ingestion ceiling (psql inserting a 10,000-result batch given as one
-jsonb parameter) and memory flatness (100,000 mixed requests; RSS of the
+Then the ingestion ceiling (psql inserting the batches of 100 and of 10,000
+results, each given as one jsonb parameter) and memory flatness (100,000 mixed requests; RSS of the
 children before and after). EXPLAIN ANALYZE of every statement captured goes
 to var/bench/SIZE/explain/. The table is written to --out (t/bench/results.md).
 """
@@ -733,8 +734,8 @@ class Bench:
                 " c.id, now(), now()"
                 f" FROM generate_series({lo}, {lo + n - 1}) e, test_case c"
                 " WHERE c.name LIKE 'bench/case-%'")
-        if wanted("ingest_10000"):
-            self.pools["ceiling"] = pool(2000)
+        if wanted("ingest_10000") or wanted("ingest_100"):
+            self.pools["ceiling"] = pool(8000)
         if self.args.flat_requests > 0:
             self.pools["flat"] = pool(8)
         pg.psql("ANALYZE")
@@ -976,14 +977,11 @@ class Bench:
     # ---- ingestion ceiling
 
     def ceiling(self):
-        """psql inserting the 10,000-result batch given as one jsonb parameter
-        (test cases found or created, then the results, in one transaction),
-        in as many sessions as the 10,000-batch scenario has connections. The
-        same with a json parameter, which the module binds, for comparison."""
-        conns = next((sc["conns"] for sc in self.scenarios_list if sc["name"] == "ingest_10000"), 4)
-        batch = self.dir / "ceiling.json"
-        batch.write_text(self.results_body(0, 10000))
-        batch.chmod(0o644)
+        """psql inserting a batch given as one jsonb parameter (test cases
+        found or created, then the results, in one transaction), for each
+        batch size an ingestion scenario posts (10,000 and 100), in as many
+        sessions as that scenario has connections. The same with a json
+        parameter, which the module binds, for comparison."""
         lo, n = self.pools["ceiling"]
         next_id = [lo]
 
@@ -993,7 +991,7 @@ class Bench:
             assert next_id[0] <= lo + n, "ceiling pool exhausted"
             return ids
 
-        def script(typ, ids):
+        def script(typ, ids, batch):
             lines = [
                 f"\\set batch `cat {batch}`",
                 f"PREPARE cases({typ}) AS INSERT INTO test_case (name, category, template_id,"
@@ -1011,11 +1009,11 @@ class Bench:
                 lines.append(f"BEGIN; EXECUTE cases(:'batch'); EXECUTE results(:'batch', {e}); COMMIT;")
             return "\n".join(lines) + "\n"
 
-        def run(typ, groups):
+        def run(typ, groups, batch, size):
             procs = []
             for k, ids in enumerate(groups):
-                f = self.dir / f"ceiling.{typ}.{k}.sql"
-                f.write_text(script(typ, ids))
+                f = self.dir / f"ceiling.{size}.{typ}.{k}.sql"
+                f.write_text(script(typ, ids, batch))
                 procs.append(subprocess.Popen(
                     [str(self.pg.bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.pg.port), "-U",
                      "testobserver", "-d", "testobserver", "-qX", "-v", "ON_ERROR_STOP=1", "-f",
@@ -1028,16 +1026,25 @@ class Bench:
             return time.time() - t0
 
         self.extra["ceiling"] = {}
-        for typ in ("jsonb", "json"):
-            # one round to size the run, then about --ref-duration seconds of it
-            t1 = run(typ, [take(1) for _ in range(conns)])
-            reps = max(2, min(40, int(self.args.ref_duration / max(t1, 0.05))))
-            t = run(typ, [take(reps) for _ in range(conns)])
-            rate = conns * reps * 10000 / t
-            log(f"ingestion ceiling ({typ}): {rate:.0f} results/s ({conns} psql x {reps} batches"
-                f" in {t:.1f} s)")
-            self.extra["ceiling"][typ] = {"results_per_s": rate, "sessions": conns,
-                                          "batches": conns * reps, "seconds": t}
+        for size, name, cap in ((10000, "ingest_10000", 40), (100, "ingest_100", 250)):
+            sc = next((sc for sc in self.scenarios_list if sc["name"] == name), None)
+            if sc is None:
+                continue
+            conns = sc["conns"]
+            batch = self.dir / f"ceiling.{size}.json"
+            batch.write_text(self.results_body(0, size))
+            batch.chmod(0o644)
+            self.extra["ceiling"][size] = {}
+            for typ in ("jsonb", "json"):
+                # one round to size the run, then about --ref-duration seconds of it
+                t1 = run(typ, [take(1) for _ in range(conns)], batch, size)
+                reps = max(2, min(cap, int(self.args.ref_duration / max(t1, 0.01))))
+                t = run(typ, [take(reps) for _ in range(conns)], batch, size)
+                rate = conns * reps * size / t
+                log(f"ingestion ceiling, batches of {size} ({typ}): {rate:.0f} results/s"
+                    f" ({conns} psql x {reps} batches in {t:.1f} s)")
+                self.extra["ceiling"][size][typ] = {"results_per_s": rate, "sessions": conns,
+                                                    "batches": conns * reps, "seconds": t}
 
     # ---- memory flatness
 
@@ -1184,6 +1191,8 @@ class Bench:
               "response (same connections). *of pgbench*: req/s over the transactions/s of "
               "pgbench running the SQL the endpoint ran for one request, captured from "
               "PostgreSQL's log (same concurrency, `-M prepared`, the parameters as literals; "
+              "a statement the module composes per request, planned anew every time as the "
+              "module's is, by `-M simple` with the others prepared once per client; "
               "new ids through `\\gset`, new executions from a pool of their own). The scripts "
               "are in var/bench/SIZE/pgbench/, EXPLAIN ANALYZE of each statement in "
               "var/bench/SIZE/explain/.\n",
@@ -1200,20 +1209,24 @@ class Bench:
         L.append("")
         c = self.extra.get("ceiling")
         if c:
-            j, jb = c["json"], c["jsonb"]
             L += ["## Ingestion ceiling\n",
-                  f"psql inserting the 10,000-result batch as one jsonb parameter (test cases "
-                  f"found or created, then the results; one transaction per batch), "
-                  f"{jb['sessions']} sessions at once: **{jb['results_per_s']:,.0f} results/s** "
-                  f"({jb['batches']} batches in {jb['seconds']:.1f} s). The same with a json "
-                  f"parameter (what the module binds: no conversion to jsonb): "
-                  f"**{j['results_per_s']:,.0f} results/s** ({j['batches']} batches in "
-                  f"{j['seconds']:.1f} s).\n"]
-            for r in self.rows:
-                if r.get("results_per_s"):
-                    L.append(f"- {r['title']}: {r['results_per_s']:,.0f} results/s, "
-                             f"{r['results_per_s'] / jb['results_per_s']:.2f} of the jsonb ceiling, "
-                             f"{r['results_per_s'] / j['results_per_s']:.2f} of the json one")
+                  "psql inserting the same batch as one jsonb parameter (test cases found or "
+                  "created, then the results; one transaction per batch), in as many sessions "
+                  "as the scenario has connections; the same with a json parameter (what the "
+                  "module binds: no conversion to jsonb) for comparison.\n",
+                  "| batch | sessions | jsonb ceiling results/s | json results/s "
+                  "| module results/s | of jsonb | of json |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            for size, name in ((100, "ingest_100"), (10000, "ingest_10000")):
+                if size not in c:
+                    continue
+                jb, j = c[size]["jsonb"], c[size]["json"]
+                r = next((r for r in self.rows if r["name"] == name), {})
+                rate = r.get("results_per_s")
+                L.append(f"| {size:,} | {jb['sessions']} | {jb['results_per_s']:,.0f} | "
+                         f"{j['results_per_s']:,.0f} | " + (
+                             f"{rate:,.0f} | {rate / jb['results_per_s']:.2f} | "
+                             f"{rate / j['results_per_s']:.2f} |" if rate else "| | |"))
             L.append("")
         f = self.extra.get("flatness")
         if f:
@@ -1272,7 +1285,7 @@ class Bench:
             capture = Capture(self.pg)
             for sc in self.scenarios_list:
                 self.rows.append(self.run_scenario(sc, capture))
-            if not self.args.only or "ingest_10000" in self.args.only.split(","):
+            if "ceiling" in self.pools:
                 self.ceiling()
             if self.args.flat_requests > 0:
                 self.flatness()
