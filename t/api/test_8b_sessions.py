@@ -176,3 +176,23 @@ def test_logout_clears_the_cookie_without_the_database():
         srv.stop()
         if not os.environ.get("TO_KEEP_TMP"):
             shutil.rmtree(srv.root, ignore_errors=True)
+
+
+def test_one_sweep_per_database(migrated):
+    """Virtual hosts that name no database of their own share the main
+    server's sweep; one that names its own gets one of its own."""
+    vhosts = "".join(f"<VirtualHost *:*>\n    ServerName {name}.example.test\n</VirtualHost>\n"
+                     for name in ("a", "b"))
+    vhosts += ("<VirtualHost *:*>\n    ServerName c.example.test\n    DBDriver pgsql\n"
+               f'    DBDParams "{migrated.main_dsn}"\n</VirtualHost>\n')
+    srv = start_server(migrated, SESSION_CONF + "LogLevel warn testobserver:info\n" + vhosts)
+    try:
+        srv.stop()  # the lines are written at start
+        lines = [line for line in srv.log_text().splitlines() if "TO00900" in line]
+        assert len(lines) == 2, lines
+        assert "of 127.0.0.1 are deleted every 3600 s (the main server's database)" in lines[0]
+        assert "of c.example.test are deleted every 3600 s (its own database)" in lines[1]
+    finally:
+        srv.stop()
+        if not os.environ.get("TO_KEEP_TMP"):
+            shutil.rmtree(srv.root, ignore_errors=True)
