@@ -1,10 +1,15 @@
 /* The sweep of expired user_session rows: one mod_watchdog callback in
  * one child at a time (a singleton watchdog), every TestObserverSessionSweep
- * seconds, for each server where sessions are on. */
+ * seconds, once per database where sessions are on: virtual hosts that
+ * name no database of their own (DBDriver, DBDParams) share the main
+ * server's, and its sweep. */
+#include <string.h>
+
 #include <httpd.h>
 #include <http_config.h>
 #include <http_log.h>
 #include <http_core.h>
+#include <util_cfgtree.h>
 
 #include <apr_dbd.h>
 #include <apr_optional.h>
@@ -49,6 +54,45 @@ static apr_status_t sweep(int state, void *data, apr_pool_t *pool)
     return APR_SUCCESS;
 }
 
+/* The directive after d in a depth-first walk of the configuration tree,
+ * not leaving the section top (NULL: the whole tree); NULL at the end. */
+static const ap_directive_t *walk_next(const ap_directive_t *d, const ap_directive_t *top)
+{
+    if (d->first_child) {
+        return d->first_child;
+    }
+    for (; d && d != top; d = d->parent) {
+        if (d->next) {
+            return d->next;
+        }
+    }
+    return NULL;
+}
+
+/* Whether virtual host s uses the main server's database: its
+ * <VirtualHost> section is found and names none of its own. */
+static int shares_main_database(const server_rec *s)
+{
+    const ap_directive_t *d, *section = NULL;
+
+    for (d = ap_conftree; d && !section; d = walk_next(d, NULL)) {
+        if (!strcasecmp(d->directive, "<VirtualHost") && s->defn_name && d->filename &&
+            d->line_num >= 0 && (unsigned)d->line_num == s->defn_line_number &&
+            !strcmp(d->filename, s->defn_name)) {
+            section = d;
+        }
+    }
+    if (!section) {
+        return 0;
+    }
+    for (d = section->first_child; d; d = walk_next(d, section)) {
+        if (!strcasecmp(d->directive, "DBDriver") || !strcasecmp(d->directive, "DBDParams")) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static int sweep_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                              server_rec *main_s)
 {
@@ -56,6 +100,7 @@ static int sweep_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
     APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) * register_callback;
     ap_watchdog_t *wd = NULL;
     server_rec *s;
+    int main_swept = 0;
 
     (void)plog;
     (void)ptemp;
@@ -70,9 +115,14 @@ static int sweep_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
     for (s = main_s; s; s = s->next) {
         const to_config_t *c = ap_get_module_config(s->lookup_defaults, &testobserver_module);
         apr_status_t rv;
+        int shared;
 
         if (!c || !to_config_session_secret(c) || !to_config_session_sweep(c)) {
             continue;
+        }
+        shared = s == main_s || shares_main_database(s);
+        if (shared && main_swept) {
+            continue; /* that database is swept already */
         }
         if (!get_instance || !register_callback || !dbd_open_fn) {
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
@@ -89,7 +139,13 @@ static int sweep_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pt
         if (rv != APR_SUCCESS && rv != APR_EEXIST) {
             ap_log_error(APLOG_MARK, APLOG_ERR, rv, s,
                          TO_LOGNO(00815) "cannot schedule the deletion of expired sessions");
+            continue;
         }
+        main_swept = main_swept || shared;
+        ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                     TO_LOGNO(00900) "expired sessions of %s are deleted every %d s (%s database)",
+                     s->server_hostname ? s->server_hostname : "-", to_config_session_sweep(c),
+                     shared ? "the main server's" : "its own");
     }
     return OK;
 }

@@ -20,6 +20,11 @@ int to_amr_permitted(to_req_t *tr, const char *perm, const char *label, const ch
     if (rv != OK) {
         return rv;
     }
+    return to_amr_answer(tr, granted);
+}
+
+int to_amr_answer(to_req_t *tr, const char *granted)
+{
     if (granted && !strcmp(granted, "t")) {
         return OK;
     }

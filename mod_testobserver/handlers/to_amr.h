@@ -16,9 +16,10 @@
       ".store IN ('', " a ".store) AND " m ".series IN ('', " a ".series) AND " m ".os IN ('', " a \
       ".os) AND " m ".release IN ('', " a ".release) AND " m ".owner IN ('', " a ".owner)"
 
-/* The tail of a statement whose earlier CTEs end with
- * "subject(artefact_id)": one row, true when every subject artefact is
- * granted; its two parameters come last: the user's id, the permission. */
+/* The tail of a statement (or the body of a later CTE) whose earlier CTEs
+ * end with "subject(artefact_id)": one row, true when every subject
+ * artefact is granted; its two parameters come next: the user's id, the
+ * permission. */
 #define TO_SQL_AMR_GRANTED                                                                         \
     " SELECT coalesce(bool_and(EXISTS (SELECT 1 FROM artefact_matching_rule m"                     \
     " JOIN artefact_matching_rule_team_association mt ON mt.artefact_matching_rule_id = m.id"      \
@@ -35,5 +36,9 @@
  * statement label selects from subject (its first parameter; see
  * TO_SQL_AMR_GRANTED). Otherwise 403 with upstream's detail. */
 int to_amr_permitted(to_req_t *tr, const char *perm, const char *label, const char *subject);
+
+/* The answer to what a grant statement returned (TO_SQL_AMR_GRANTED's
+ * row, NULL for none): OK when granted, else 403 with upstream's detail. */
+int to_amr_answer(to_req_t *tr, const char *granted);
 
 #endif

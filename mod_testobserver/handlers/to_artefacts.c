@@ -14,6 +14,7 @@
 #include "../json/to_json.h"
 #include "../model/to_enums.h"
 #include "to_amr.h"
+#include "to_dashboard.h"
 #include "to_handlers.h"
 #include "to_reviewers.h"
 #include "to_sql_json.h"
@@ -206,55 +207,6 @@ int to_h_artefact_versions(to_req_t *tr)
 
 /* ---- query parameters ---- */
 
-/* An integer query parameter as FastAPI reads it (dflt when absent), bounded
- * by min and, when max >= min, by max. Gives its text, or NULL after adding
- * pydantic's error. */
-static const char *query_int(to_req_t *tr, const char *name, const char *dflt, apr_int64_t min,
-                             apr_int64_t max)
-{
-    const char *s = to_query(tr, name), *p;
-    json_object *loc, *input, *ctx;
-    char *end;
-    apr_int64_t v;
-
-    if (!s) {
-        return dflt;
-    }
-    loc = to_loc_key(&tr->verr, to_loc(&tr->verr, "query"), name);
-    input = to_json_own(tr->pool, to_json_str(s));
-    for (p = s; apr_isspace(*p); p++) {
-    }
-    v = apr_strtoi64(p, &end, 10);
-    while (apr_isspace(*end)) {
-        end++;
-    }
-    if (end == p || *end) {
-        to_verr_add(&tr->verr, "int_parsing", loc,
-                    "Input should be a valid integer, unable to parse string as an integer", input,
-                    NULL);
-        return NULL;
-    }
-    if (v < min) {
-        ctx = json_object_new_object();
-        json_object_object_add(ctx, "ge", json_object_new_int64(min));
-        to_verr_add(&tr->verr, "greater_than_equal", loc,
-                    apr_psprintf(tr->pool,
-                                 "Input should be greater than or equal to %" APR_INT64_T_FMT, min),
-                    input, ctx);
-        return NULL;
-    }
-    if (max >= min && v > max) {
-        ctx = json_object_new_object();
-        json_object_object_add(ctx, "le", json_object_new_int64(max));
-        to_verr_add(
-            &tr->verr, "less_than_equal", loc,
-            apr_psprintf(tr->pool, "Input should be less than or equal to %" APR_INT64_T_FMT, max),
-            input, ctx);
-        return NULL;
-    }
-    return apr_psprintf(tr->pool, "%" APR_INT64_T_FMT, v);
-}
-
 /* A required query parameter; NULL after adding "missing". */
 static const char *query_required(to_req_t *tr, const char *name)
 {
@@ -292,8 +244,8 @@ int to_h_artefacts_search(to_req_t *tr)
             json_object_array_add(list, json_object_new_string(f));
         }
     }
-    limit = query_int(tr, "limit", "50", 1, 1000);
-    offset = query_int(tr, "offset", "0", 0, -1);
+    limit = to_dash_query_int(tr, "limit", 50, 1, 1000);
+    offset = to_dash_query_int(tr, "offset", 0, 0, -1);
     TO_CHECKED(tr);
 
     if (fams->nelts > 0) {
@@ -328,8 +280,8 @@ int to_h_artefacts_history(to_req_t *tr)
 
     query_enum(tr, to_loc_key(&tr->verr, qloc, "family"), family, to_families);
     query_enum(tr, to_loc_key(&tr->verr, qloc, "stage"), stage, to_stages_all);
-    limit = query_int(tr, "limit", "10", 1, 500);
-    offset = query_int(tr, "offset", "0", 0, -1);
+    limit = to_dash_query_int(tr, "limit", 10, 1, 500);
+    offset = to_dash_query_int(tr, "offset", 0, 0, -1);
     TO_CHECKED(tr);
 
     return to_answer_query(tr, "Not Found", "artefacts_history", name, track ? track : "latest",
@@ -396,25 +348,6 @@ static int int_value(json_object *v)
     default:
         return (int)json_object_get_int64(v);
     }
-}
-
-/* The value of a boolean that passed validation (lax: 0/1, "yes"...). */
-static int bool_value(json_object *v)
-{
-    static const char *const yes[] = {"true", "1", "yes", "on", "t", "y", NULL};
-    const char *s;
-    int i;
-
-    if (!json_object_is_type(v, json_type_string)) {
-        return json_object_get_boolean(v);
-    }
-    s = json_object_get_string(v);
-    for (i = 0; yes[i]; i++) {
-        if (!strcasecmp(s, yes[i])) {
-            return 1;
-        }
-    }
-    return 0;
 }
 
 /* The legacy assignee_id/assignee_email stand for one-element reviewer
@@ -745,7 +678,7 @@ int to_h_artefact_patch(to_req_t *tr)
         p.given[F_JIRA]) {
         const char *archived = NULL;
         if (p.value[F_ARCHIVED]) {
-            archived = bool_value(p.value[F_ARCHIVED]) ? "true" : "false";
+            archived = to_lax_bool(p.value[F_ARCHIVED]) ? "true" : "false";
         }
         rv = to_db_exec(tr, "artefact_patch_fields", NULL, str_of(&p, F_STATUS), archived, stage,
                         str_of(&p, F_COMMENT), p.given[F_JIRA] ? "true" : "false",

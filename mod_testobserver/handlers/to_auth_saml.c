@@ -211,6 +211,7 @@ int to_h_saml_logout(to_req_t *tr)
     const char *secret = to_config_session_secret(tr->conf);
     const char *return_to, *cookies, *value = NULL;
     apr_int64_t sid;
+    int status = OK;
 
     if (!(return_to = checked_return_to(tr, 1))) {
         return HTTP_BAD_REQUEST;
@@ -222,11 +223,15 @@ int to_h_saml_logout(to_req_t *tr)
     if (value && secret &&
         to_session_cookie_read(tr->pool, secret, value, apr_time_sec(apr_time_now()),
                                TO_SESSION_MAX_AGE, &sid)) {
-        TO_RETURN_UNLESS_OK(to_db_exec(tr, "saml_session_end", NULL,
-                                       apr_psprintf(tr->pool, "%" APR_INT64_T_FMT, sid)));
+        status = to_db_exec(tr, "saml_session_end", NULL,
+                            apr_psprintf(tr->pool, "%" APR_INT64_T_FMT, sid));
     }
+    /* the browser forgets the session even when its row could not go */
     if (value) {
         set_session_cookie(tr, NULL);
+    }
+    if (status != OK) {
+        return status;
     }
     /* mellon ends its own session and the IdP's, then sends the browser on */
     return redirect(

@@ -1,7 +1,4 @@
 /* Query parameters and checks shared by the dashboard lookups. */
-#include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <apr_lib.h>
@@ -22,50 +19,13 @@ static json_object *str_input(to_req_t *tr, const char *s)
     return to_json_own(tr->pool, to_json_str(s));
 }
 
-/* "less_than_equal" / "greater_than_equal" with the bound in ctx */
-static void bound_error(to_req_t *tr, const char *name, const char *s, int upper, long long bound)
-{
-    json_object *ctx = json_object_new_object();
-
-    json_object_object_add(ctx, upper ? "le" : "ge", json_object_new_int64(bound));
-    to_verr_add(&tr->verr, upper ? "less_than_equal" : "greater_than_equal", query_loc(tr, name),
-                apr_psprintf(tr->pool, "Input should be %s than or equal to %" APR_INT64_T_FMT,
-                             upper ? "less" : "greater", (apr_int64_t)bound),
-                str_input(tr, s), ctx);
-}
-
 const char *to_dash_query_int(to_req_t *tr, const char *name, long long dflt, long long min,
                               long long max)
 {
-    const char *s = to_query(tr, name), *p;
-    char *end;
-    long long v;
+    const char *s = to_query(tr, name);
+    long long v = dflt;
 
-    if (!s) {
-        return apr_psprintf(tr->pool, "%" APR_INT64_T_FMT, (apr_int64_t)dflt);
-    }
-    for (p = s; apr_isspace(*p); p++) {
-    }
-    errno = 0;
-    v = strtoll(p, &end, 10);
-    if (end != p) {
-        while (apr_isspace(*end)) {
-            end++;
-        }
-    }
-    if (end == p || *end) {
-        to_verr_add(&tr->verr, "int_parsing", query_loc(tr, name),
-                    "Input should be a valid integer, unable to parse string as an integer",
-                    str_input(tr, s), NULL);
-        return NULL;
-    }
-    /* past the 64-bit range: refused rather than handed to the database */
-    if ((errno == ERANGE && v > 0) || v > max) {
-        bound_error(tr, name, s, 1, max);
-        return NULL;
-    }
-    if (v < min) {
-        bound_error(tr, name, s, 0, min);
+    if (s && !to_query_int(&tr->verr, query_loc(tr, name), s, min, max, &v)) {
         return NULL;
     }
     return apr_psprintf(tr->pool, "%" APR_INT64_T_FMT, (apr_int64_t)v);
@@ -116,23 +76,20 @@ const char *to_dash_search(to_req_t *tr)
                        NULL);
 }
 
-static const char *const bool_true[] = {"true", "1", "yes", "on", "t", "y", NULL};
-
 const char *to_dash_query_bool(to_req_t *tr, const char *name)
 {
     const char *s = to_query(tr, name);
     static const to_field_t f = {"", TO_T_BOOL, 0, 0, NULL};
-    int i;
+    json_object *input;
 
-    if (!s || !to_validate_value(&tr->verr, query_loc(tr, name), str_input(tr, s), &f)) {
+    if (!s) {
         return NULL;
     }
-    for (i = 0; bool_true[i]; i++) {
-        if (!strcasecmp(s, bool_true[i])) {
-            return "true";
-        }
+    input = str_input(tr, s);
+    if (!to_validate_value(&tr->verr, query_loc(tr, name), input, &f)) {
+        return NULL;
     }
-    return "false";
+    return to_lax_bool(input) ? "true" : "false";
 }
 
 int to_dash_issue_host_ok(apr_pool_t *pool, const char *url)

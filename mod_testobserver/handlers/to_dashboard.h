@@ -5,8 +5,9 @@
 
 #include "../http/to_http.h"
 
-/* An integer query parameter within [min, max] (dflt when absent), as the
- * decimal text the SQL binds; NULL after adding pydantic's error. */
+/* An integer query parameter within [min, max] (dflt when absent; max <
+ * min: no upper bound, see to_query_int), as the decimal text the SQL
+ * binds; NULL after adding pydantic's error. */
 const char *to_dash_query_int(to_req_t *tr, const char *name, long long dflt, long long min,
                               long long max);
 

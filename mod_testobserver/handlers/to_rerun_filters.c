@@ -73,32 +73,6 @@ static const ffield_t execution_fields[] = {
 #define ANY_NONE "<QueryValue.ANY: 'any'> or <QueryValue.NONE: 'none'>"
 #define ANY_NONE_TAG "literal[<QueryValue.ANY: 'any'>,<QueryValue.NONE: 'none'>]"
 
-static int lax_true(json_object *v)
-{
-    static const char *const yes[] = {"true", "1", "yes", "on", "t", "y"};
-    const char *s;
-    size_t i;
-
-    switch (json_object_get_type(v)) {
-    case json_type_boolean:
-        return json_object_get_boolean(v);
-    case json_type_int:
-        return json_object_get_int64(v) != 0;
-    case json_type_double:
-        return json_object_get_double(v) != 0.0;
-    case json_type_string:
-        s = json_object_get_string(v);
-        for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-            if (!strcasecmp(s, yes[i])) {
-                return 1;
-            }
-        }
-        return 0;
-    default:
-        return 0;
-    }
-}
-
 /* The value of an integer that passed validation. */
 static long long lax_int(json_object *v)
 {
@@ -240,7 +214,7 @@ json_object *to_rerun_filters(to_verr_t *e, json_object *loc, json_object *v,
             break;
         case F_BOOL:
             if (x && to_validate_value(e, floc, x, &(to_field_t){f->name, TO_T_BOOL, 0, 0, NULL})) {
-                value = json_object_new_boolean(lax_true(x));
+                value = json_object_new_boolean(to_lax_bool(x));
             }
             break;
         case F_DATETIME:

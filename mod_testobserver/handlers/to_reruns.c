@@ -59,20 +59,43 @@
     "SELECT DISTINCT te.test_plan_id, te.artefact_build_id, te.environment_id"                     \
     " FROM test_execution te WHERE te.id IN (SELECT id FROM hit) ORDER BY 1, 2, 3"
 
-/* One request per group: a given priority replaces the old one, an absent
- * one leaves it (new requests get 0). */
-#define SQL_CREATE                                                                                 \
-    SQL_SELECTED " INSERT INTO test_execution_rerun_request (test_plan_id, artefact_build_id,"     \
+/* One request per group (of those where the condition holds): a given
+ * priority replaces the old one, an absent one leaves it (new requests
+ * get 0). */
+#define SQL_INSERT(where)                                                                          \
+    " INSERT INTO test_execution_rerun_request (test_plan_id, artefact_build_id,"                  \
     " environment_id, priority, created_at, updated_at)"                                           \
     " SELECT g.*, coalesce((SELECT (j->>'priority')::int FROM f), 0), now(), now()"                \
-    " FROM (" SQL_GROUPS ") g"                                                                     \
+    " FROM (" SQL_GROUPS ") g" where                                                               \
     " ON CONFLICT ON CONSTRAINT uq_rerun_request_group DO UPDATE"                                  \
     " SET priority = EXCLUDED.priority, updated_at = now()"                                        \
     " WHERE (SELECT j->'priority' FROM f) IS NOT NULL"
 
-#define SQL_DELETE                                                                                 \
-    SQL_SELECTED " DELETE FROM test_execution_rerun_request rr"                                    \
-    " USING (" SQL_GROUPS ") g WHERE " TO_SQL_SAME_GROUP("rr", "g")
+#define SQL_REMOVE(where)                                                                          \
+    " DELETE FROM test_execution_rerun_request rr"                                                 \
+    " USING (" SQL_GROUPS ") g WHERE " TO_SQL_SAME_GROUP("rr", "g") where
+
+#define SQL_CREATE SQL_SELECTED SQL_INSERT("")
+#define SQL_DELETE SQL_SELECTED SQL_REMOVE("")
+
+/* The artefacts of the selected executions, as CTE subject. */
+#define SQL_SUBJECT                                                                                \
+    ", subject AS (SELECT DISTINCT b.artefact_id FROM test_execution te"                           \
+    " JOIN artefact_build b ON b.id = te.artefact_build_id WHERE te.id IN (SELECT id FROM hit))"
+
+/* Whether matching rules grant the user the permission on every artefact
+ * of the selected executions (for a request refused without a write). */
+#define SQL_AMR SQL_SELECTED SQL_SUBJECT TO_SQL_AMR_GRANTED
+
+/* The writes for a user who holds change_rerun only through matching
+ * rules: the check and the write are one statement, so they see the same
+ * executions; nothing is written unless every artefact is granted, and
+ * the one row answers whether it was. */
+#define SQL_GRANTED SQL_SELECTED SQL_SUBJECT ", ok(granted) AS (" TO_SQL_AMR_GRANTED ")"
+#define SQL_CREATE_GRANTED                                                                         \
+    SQL_GRANTED ", w AS (" SQL_INSERT(" WHERE (SELECT granted FROM ok)") ") SELECT granted FROM ok"
+#define SQL_DELETE_GRANTED                                                                         \
+    SQL_GRANTED ", w AS (" SQL_REMOVE(" AND (SELECT granted FROM ok)") ") SELECT granted FROM ok"
 
 /* PendingRerun of request rr, answered with execution latest (the latest
  * of its group), its build b and artefact a. */
@@ -115,18 +138,16 @@
     " AND EXISTS (SELECT 1 FROM test_execution x WHERE " TO_SQL_SAME_GROUP("x", "rr") ")"          \
     " ORDER BY rr.priority DESC, rr.created_at, rr.id LIMIT %s::bigint) rr" SQL_LATEST_OF_GROUP
 
-/* Whether matching rules grant the user the permission on every artefact
- * of the selected executions. */
-#define SQL_AMR                                                                                    \
-    SQL_SELECTED ", subject AS (SELECT DISTINCT b.artefact_id FROM test_execution te"              \
-    " JOIN artefact_build b ON b.id = te.artefact_build_id WHERE te.id IN (SELECT id FROM hit))"   \
-    TO_SQL_AMR_GRANTED
-
 /* clang-format on */
 
-const to_sql_t to_sql_reruns[] = {{"reruns_amr", SQL_AMR},       {"reruns_create", SQL_CREATE},
-                                  {"reruns_delete", SQL_DELETE}, {"reruns_answer", SQL_ANSWER},
-                                  {"reruns_list", SQL_LIST},     {NULL, NULL}};
+const to_sql_t to_sql_reruns[] = {{"reruns_amr", SQL_AMR},
+                                  {"reruns_create", SQL_CREATE},
+                                  {"reruns_create_granted", SQL_CREATE_GRANTED},
+                                  {"reruns_delete", SQL_DELETE},
+                                  {"reruns_delete_granted", SQL_DELETE_GRANTED},
+                                  {"reruns_answer", SQL_ANSWER},
+                                  {"reruns_list", SQL_LIST},
+                                  {NULL, NULL}};
 
 #define PRIORITY_LIMIT 1000000
 
@@ -303,11 +324,14 @@ static int bulk_checked(to_req_t *tr, const rerun_body_t *rb)
 
 /* change_rerun as upstream checks it in the handler: held, or granted by
  * the user's teams' matching rules for every artefact the selection
- * touches; a filters object that selects nothing is refused first. */
-static int rerun_permitted(to_req_t *tr, const rerun_body_t *rb)
+ * touches; a filters object that selects nothing is refused first. When
+ * the request goes on to write (writes), a grant by rules is left to the
+ * write itself (*by_rules), which checks it in the same statement. */
+static int rerun_permitted(to_req_t *tr, const rerun_body_t *rb, int writes, int *by_rules)
 {
     int rv = to_permission_held(tr, "change_rerun");
 
+    *by_rules = 0;
     if (rv != HTTP_FORBIDDEN) {
         return rv;
     }
@@ -320,14 +344,37 @@ static int rerun_permitted(to_req_t *tr, const rerun_body_t *rb)
     if (!rb->nids && !rb->has_filters) {
         return OK; /* nothing selected, nothing to check */
     }
+    if (writes) {
+        *by_rules = 1;
+        return OK;
+    }
     return to_amr_permitted(tr, "change_rerun", "reruns_amr",
                             to_json_text(tr->pool, rb->selection));
+}
+
+/* Runs the write named label on the selection; for a caller granted by
+ * rules, its variant that checks them: nothing written and 403 unless
+ * every artefact is granted. */
+static int write_selection(to_req_t *tr, const rerun_body_t *rb, const char *label, int by_rules)
+{
+    const char *selection = to_json_text(tr->pool, rb->selection), *granted;
+    int rv;
+
+    if (!by_rules) {
+        return to_db_exec(tr, label, NULL, selection);
+    }
+    granted = to_db_value(tr, &rv, apr_pstrcat(tr->pool, label, "_granted", NULL), selection,
+                          tr->user_id, "change_rerun");
+    if (rv == OK && (rv = to_amr_answer(tr, granted)) != OK) {
+        to_db_rollback(tr);
+    }
+    return rv;
 }
 
 int to_h_reruns_post(to_req_t *tr)
 {
     rerun_body_t rb;
-    int silent, rv, found = 0;
+    int silent, rv, by_rules, found = 0;
     const char *answer = NULL;
 
     if ((rv = read_body(tr, 1, &rb)) != OK) {
@@ -339,7 +386,8 @@ int to_h_reruns_post(to_req_t *tr)
     }
     /* upstream checks these permissions in the handler, after validation */
     TO_VALID(tr);
-    if ((rv = bulk_checked(tr, &rb)) != OK || (rv = rerun_permitted(tr, &rb)) != OK) {
+    if ((rv = bulk_checked(tr, &rb)) != OK ||
+        (rv = rerun_permitted(tr, &rb, silent || !rb.has_filters, &by_rules)) != OK) {
         return rv;
     }
 
@@ -354,7 +402,7 @@ int to_h_reruns_post(to_req_t *tr)
         return HTTP_OK; /* nothing selected */
     }
     if ((rv = to_db_begin(tr)) != OK ||
-        (rv = to_db_exec(tr, "reruns_create", NULL, to_json_text(tr->pool, rb.selection))) != OK) {
+        (rv = write_selection(tr, &rb, "reruns_create", by_rules)) != OK) {
         return rv;
     }
     if (!silent) {
@@ -387,14 +435,14 @@ int to_h_reruns_post(to_req_t *tr)
 int to_h_reruns_delete(to_req_t *tr)
 {
     rerun_body_t rb;
-    int rv;
+    int rv, by_rules;
 
     if ((rv = read_body(tr, 0, &rb)) != OK) {
         return rv;
     }
     /* upstream checks these permissions in the handler, after validation */
     TO_VALID(tr);
-    if ((rv = bulk_checked(tr, &rb)) != OK || (rv = rerun_permitted(tr, &rb)) != OK) {
+    if ((rv = bulk_checked(tr, &rb)) != OK || (rv = rerun_permitted(tr, &rb, 1, &by_rules)) != OK) {
         return rv;
     }
     if (rb.empty_filters) {
@@ -403,7 +451,7 @@ int to_h_reruns_delete(to_req_t *tr)
     if (!rb.nids && !rb.has_filters) {
         return HTTP_OK; /* nothing selected */
     }
-    rv = to_db_exec(tr, "reruns_delete", NULL, to_json_text(tr->pool, rb.selection));
+    rv = write_selection(tr, &rb, "reruns_delete", by_rules);
     return rv != OK ? rv : HTTP_OK;
 }
 

@@ -756,32 +756,13 @@ static void q_enums(qctx_t *c, const char *name, const char *const *choices,
     }
 }
 
-static int bool_word(const char *s, int *out)
-{
-    static const char *const yes[] = {"true", "1", "yes", "on", "t", "y", NULL};
-    static const char *const no[] = {"false", "0", "no", "off", "f", "n", NULL};
-    int i;
-
-    for (i = 0; yes[i]; i++) {
-        if (!strcasecmp(s, yes[i])) {
-            *out = 1;
-            return 1;
-        }
-        if (!strcasecmp(s, no[i])) {
-            *out = 0;
-            return 1;
-        }
-    }
-    return 0;
-}
-
 #define BOOL_PARSING_MSG "Input should be a valid boolean, unable to interpret input"
 
 static void q_bool(qctx_t *c, const char *name, int *out)
 {
     const char *s = q_last(c, name);
 
-    if (s && !bool_word(s, out)) {
+    if (s && !to_bool_word(s, out)) {
         to_verr_add(c->e, "bool_parsing", to_loc_key(c->e, c->qloc, name), BOOL_PARSING_MSG,
                     q_input(c, s), NULL);
     }
@@ -1135,7 +1116,7 @@ static void j_bool(jctx_t *c, const char *name, int *out)
         }
         break;
     case json_type_string:
-        if (bool_word(json_object_get_string(v), out)) {
+        if (to_bool_word(json_object_get_string(v), out)) {
             return;
         }
         break;

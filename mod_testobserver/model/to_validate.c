@@ -169,6 +169,59 @@ int to_parse_int32(const char *s, int *out, const char **err_type)
     *out = (int)v;
     return 1;
 }
+/* "less_than_equal" / "greater_than_equal" with the bound in ctx. */
+static void bound_error(to_verr_t *e, json_object *loc, json_object *input, int upper,
+                        long long bound)
+{
+    json_object *ctx = json_object_new_object();
+
+    json_object_object_add(ctx, upper ? "le" : "ge", json_object_new_int64(bound));
+    to_verr_add(e, upper ? "less_than_equal" : "greater_than_equal", loc,
+                apr_psprintf(e->pool, "Input should be %s than or equal to %" APR_INT64_T_FMT,
+                             upper ? "less" : "greater", (apr_int64_t)bound),
+                input, ctx);
+}
+
+int to_query_int(to_verr_t *e, json_object *loc, const char *s, long long min, long long max,
+                 long long *out)
+{
+    const char *p = s;
+    json_object *input;
+    char *end;
+    long long v;
+    int over, ok = 0;
+
+    while (apr_isspace(*p)) {
+        p++;
+    }
+    errno = 0;
+    v = strtoll(p, &end, 10);
+    over = errno == ERANGE && v > 0;
+    if (end != p) {
+        while (apr_isspace(*end)) {
+            end++;
+        }
+    }
+    input = json_object_new_string(s);
+    if (end == p || *end) {
+        to_verr_add(e, "int_parsing", loc,
+                    "Input should be a valid integer, unable to parse string as an integer", input,
+                    NULL);
+    }
+    else if (max >= min && (over || v > max)) {
+        bound_error(e, loc, input, 1, max);
+    }
+    else if (v < min) {
+        bound_error(e, loc, input, 0, min);
+    }
+    else {
+        *out = v;
+        ok = 1;
+    }
+    json_object_put(input);
+    return ok;
+}
+
 /* Adds the error for an integer that failed to_parse_int32. */
 static void int_error(to_verr_t *e, json_object *loc, json_object *input, const char *type)
 {
@@ -245,22 +298,36 @@ static int check_int(to_verr_t *e, json_object *loc, json_object *v)
         return 0;
     }
 }
-static const char *const bool_true[] = {"true", "1", "yes", "on", "t", "y", NULL};
-static const char *const bool_false[] = {"false", "0", "no", "off", "f", "n", NULL};
 
-static int word_in(const char *s, const char *const *words)
+int to_bool_word(const char *s, int *value)
 {
-    for (; *words; words++) {
-        if (!strcasecmp(s, *words)) {
+    static const char *const yes[] = {"true", "1", "yes", "on", "t", "y", NULL};
+    static const char *const no[] = {"false", "0", "no", "off", "f", "n", NULL};
+    int i;
+
+    for (i = 0; yes[i]; i++) {
+        if (!strcasecmp(s, yes[i]) || !strcasecmp(s, no[i])) {
+            *value = !strcasecmp(s, yes[i]);
             return 1;
         }
     }
     return 0;
 }
 
+int to_lax_bool(json_object *v)
+{
+    int value;
+
+    if (json_object_is_type(v, json_type_string)) {
+        return to_bool_word(json_object_get_string(v), &value) && value;
+    }
+    return json_object_get_boolean(v);
+}
+
 static int check_bool(to_verr_t *e, json_object *loc, json_object *v)
 {
     double d;
+    int word;
 
     switch (json_object_get_type(v)) {
     case json_type_boolean:
@@ -279,8 +346,7 @@ static int check_bool(to_verr_t *e, json_object *loc, json_object *v)
                     "Input should be a valid boolean, unable to interpret input", v, NULL);
         return 0;
     case json_type_string:
-        if (word_in(json_object_get_string(v), bool_true) ||
-            word_in(json_object_get_string(v), bool_false)) {
+        if (to_bool_word(json_object_get_string(v), &word)) {
             return 1;
         }
         to_verr_add(e, "bool_parsing", loc,
@@ -723,13 +789,7 @@ int to_obj_bool(const to_obj_t *o, const char *name, int dflt)
 {
     json_object *v = to_obj_get(o, name);
 
-    if (!v) {
-        return dflt;
-    }
-    if (json_object_is_type(v, json_type_string)) {
-        return word_in(json_object_get_string(v), bool_true);
-    }
-    return json_object_get_boolean(v);
+    return v ? to_lax_bool(v) : dflt;
 }
 
 /* pydantic's length errors for a string constrained to 1..200 characters */

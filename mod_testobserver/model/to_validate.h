@@ -87,6 +87,21 @@ int to_obj_given(const to_obj_t *o, const char *name);
  * lax JSON strings; returns 1 on success. */
 int to_parse_int32(const char *s, int *out, const char **err_type);
 
+/* An integer query parameter as FastAPI reads it: decimal digits with
+ * blanks around them, within [min, max]; max < min leaves it unbounded
+ * above (a value past the 64-bit range then reads as the largest). Returns
+ * 1 with *out set, or adds pydantic's error at loc (the text as input) and
+ * returns 0. */
+int to_query_int(to_verr_t *e, json_object *loc, const char *s, long long min, long long max,
+                 long long *out);
+
+/* A word pydantic reads as a boolean, in any case: true, 1, yes, on, t, y
+ * or false, 0, no, off, f, n. Returns 1 with *value set, else 0. */
+int to_bool_word(const char *s, int *value);
+
+/* The value of a lax boolean that passed validation (true, 1, "yes"...). */
+int to_lax_bool(json_object *v);
+
 /* "'a', 'b' or 'c'" as pydantic lists expected values. */
 const char *to_choices_text(apr_pool_t *pool, const char *const *choices);
 

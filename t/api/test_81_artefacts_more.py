@@ -117,6 +117,15 @@ def test_search_term_is_a_parameter(api):
     assert api.get("/v1/artefacts/search").status_code == 200
 
 
+def test_search_offset_has_no_upper_bound(api):
+    """offset takes any size (past 64 bits it reads as the largest), and
+    blanks around a number are allowed, as FastAPI reads an int."""
+    assert api.get("/v1/artefacts/search?offset=99999999999999999999").json() == {
+        "artefacts": [], "count": 0, "limit": 50, "offset": 9223372036854775807}
+    r = api.get("/v1/artefacts/search", params={"offset": " 0 ", "limit": "\t1"})
+    assert r.status_code == 200, r.text
+
+
 def test_search_validation(api, client_with):
     answer(api.get("/v1/artefacts/search?limit=1001&offset=-1&families=rpm&families=snap"), 422,
            {"detail": [

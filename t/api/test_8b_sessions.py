@@ -2,11 +2,15 @@
 upstream deployment carry over with its secret), the CSRF header rule,
 expiry, and the permissions a user gets from teams and the admin flag."""
 
+import os
+import shutil
 import time
 
 import pytest
 
-from conftest import SESSION_CONF, SESSION_SECRET, session_cookie, sign_in, start_server
+from conftest import SESSION_CONF, SESSION_SECRET, free_port, session_cookie, sign_in, start_server
+
+CLEARED = "session=null; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; httponly; samesite=lax"
 
 
 def me(client):
@@ -148,3 +152,47 @@ def test_expired_sessions_are_swept(sweeping_server):
         assert time.time() < deadline, "the expired session was not deleted"
         time.sleep(0.2)
     assert pg.psql(f"SELECT count(*) FROM user_session WHERE id = {live}") == "1"
+
+
+class _NoDatabase:
+    """Where no PostgreSQL listens."""
+    main_dsn = f"host=127.0.0.1 port={free_port()} dbname=testobserver user=testobserver"
+
+
+def test_logout_clears_the_cookie_without_the_database():
+    """Signing out while the session cannot be deleted still clears the
+    browser's cookie; the answer says the database is unavailable."""
+    srv = start_server(_NoDatabase(), SESSION_CONF)
+    try:
+        c = srv.client()
+        c.session.cookies.set("session", session_cookie(1))
+        r = c.get("/v1/auth/saml/logout", allow_redirects=False)
+        assert (r.status_code, r.json()) == (503, {"detail": "Database unavailable"})
+        assert r.headers["Set-Cookie"] == CLEARED
+        # without a cookie there is nothing to clear, and nothing to delete
+        r = srv.client().get("/v1/auth/saml/logout", allow_redirects=False)
+        assert r.status_code == 302 and "Set-Cookie" not in r.headers
+    finally:
+        srv.stop()
+        if not os.environ.get("TO_KEEP_TMP"):
+            shutil.rmtree(srv.root, ignore_errors=True)
+
+
+def test_one_sweep_per_database(migrated):
+    """Virtual hosts that name no database of their own share the main
+    server's sweep; one that names its own gets one of its own."""
+    vhosts = "".join(f"<VirtualHost *:*>\n    ServerName {name}.example.test\n</VirtualHost>\n"
+                     for name in ("a", "b"))
+    vhosts += ("<VirtualHost *:*>\n    ServerName c.example.test\n    DBDriver pgsql\n"
+               f'    DBDParams "{migrated.main_dsn}"\n</VirtualHost>\n')
+    srv = start_server(migrated, SESSION_CONF + "LogLevel warn testobserver:info\n" + vhosts)
+    try:
+        srv.stop()  # the lines are written at start
+        lines = [line for line in srv.log_text().splitlines() if "TO00900" in line]
+        assert len(lines) == 2, lines
+        assert "of 127.0.0.1 are deleted every 3600 s (the main server's database)" in lines[0]
+        assert "of c.example.test are deleted every 3600 s (its own database)" in lines[1]
+    finally:
+        srv.stop()
+        if not os.environ.get("TO_KEEP_TMP"):
+            shutil.rmtree(srv.root, ignore_errors=True)

@@ -4,9 +4,12 @@ matches the artefact and grants it. PATCH /v1/artefacts/{id} and rerun
 creation and deletion check it, all or nothing, in a bounded number of
 statements."""
 
+import concurrent.futures
 import copy
 import os
 import shutil
+import subprocess
+import time
 
 import pytest
 
@@ -124,13 +127,68 @@ def test_reruns_all_or_nothing(api, server, user_client):
     # by filters too: the deb is among what the filters select
     r = user.post("/v1/test-executions/reruns?silent=true",
                   json={"test_executions_filters": {"families": ["snap", "deb"]}})
-    assert r.status_code == 403
+    assert (r.status_code, r.json()) == (403, INSUFFICIENT)
+    assert pg.psql("SELECT count(*) FROM test_execution_rerun_request") == "0"
+    r = user.delete("/v1/test-executions/reruns", json={"test_executions_filters": {"families": ["snap", "deb"]}})
+    assert (r.status_code, r.json()) == (403, INSUFFICIENT)
     rule(api, [team_id(pg, "bulk")], ["change_rerun"], family="deb")
     assert user.post("/v1/test-executions/reruns", json=body).status_code == 200
     assert pg.psql("SELECT count(*) FROM test_execution_rerun_request") == "2"
     r = user.delete("/v1/test-executions/reruns", json={"test_executions_filters": {"families": ["snap"]}})
     assert r.status_code == 200
     assert pg.psql("SELECT count(*) FROM test_execution_rerun_request") == "1"
+
+
+def _reruns_waiting(pg):
+    return pg.psql("SELECT count(*) FROM pg_locks WHERE NOT granted"
+                   " AND relation = 'test_execution_rerun_request'::regclass")
+
+
+@pytest.mark.parametrize("method", ["post", "delete"])
+def test_grant_checked_in_the_write_itself(api, server, user_client, method):
+    """An execution that the filters come to select while the request runs
+    is checked too: the grant and the write are one statement. Another
+    session holds the rerun table while it moves a deb execution (no rule
+    for debs) into the filtered environment, and commits only once the
+    request waits on that table."""
+    pg = server.pg
+    snap_te = start(api, SNAP)
+    deb_te = start(api, DEB, environment="elsewhere")
+    if method == "delete":
+        api.post("/v1/test-executions/reruns", json={"test_execution_ids": [snap_te, deb_te]})
+    before = pg.psql("SELECT count(*) FROM test_execution_rerun_request")
+    user = user_client("race@example.com", teams={"race": ["change_rerun_bulk"]})
+    rule(api, [team_id(pg, "race")], ["change_rerun"], family="snap")
+    body = {"test_executions_filters": {"environments": [SNAP["environment"]]}}
+
+    holder = subprocess.Popen(
+        [str(pg.bindir / "psql"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "testobserver",
+         "-d", "testobserver", "-qAt", "-v", "ON_ERROR_STOP=1"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        holder.stdin.write(
+            "BEGIN; LOCK TABLE test_execution_rerun_request IN EXCLUSIVE MODE;"
+            f" UPDATE test_execution SET environment_id = (SELECT environment_id FROM test_execution"
+            f" WHERE id = {snap_te}) WHERE id = {deb_te};\n\\echo held\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "held"
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            call = getattr(user, method)
+            pending = pool.submit(call, "/v1/test-executions/reruns?silent=true", json=body)
+            deadline = time.time() + 30
+            while _reruns_waiting(pg) == "0":
+                assert not pending.done() and time.time() < deadline, "the request did not wait"
+                time.sleep(0.05)
+            holder.stdin.write("COMMIT;\n")
+            holder.stdin.close()
+            holder.wait(30)
+            r = pending.result(30)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    assert (r.status_code, r.json()) == (403, INSUFFICIENT)
+    assert pg.psql("SELECT count(*) FROM test_execution_rerun_request") == before
 
 
 def test_bulk_still_needs_the_bulk_permission(api, server, user_client):
@@ -193,3 +251,30 @@ def test_grant_check_costs_the_same_whatever_the_number(api, server, counting_se
 
     cost(2)  # the first request of a connection also prepares
     assert cost(2) == cost(30) <= 6
+
+
+@pytest.mark.parametrize("body", [{"test_execution_ids": "IDS"},
+                                  {"test_executions_filters": {"families": ["snap"]}}])
+def test_grant_costs_no_statement_of_its_own(api, server, counting_sessions, body):
+    """A user granted by rules costs what a user holding change_rerun costs:
+    the grant is checked inside the write, not before it."""
+    pg = server.pg
+    ids = [start(api, SNAP, ci_link=f"https://ci.example.com/{i}", version=f"1.{i}") for i in range(3)]
+    if "test_execution_ids" in body:
+        body = {"test_execution_ids": ids}
+    _, _, granted = sign_in(pg, "ruled@example.com", teams={"ruled": ["change_rerun_bulk"]})
+    rule(api, [team_id(pg, "ruled")], ["change_rerun"], family="snap")
+    _, _, holder = sign_in(pg, "holder@example.com", teams={"holders": ["change_rerun", "change_rerun_bulk"]})
+
+    def cost(cookie, method):
+        c = counting_sessions.client()
+        c.session.cookies.set("session", cookie)
+        c.session.headers["X-CSRF-Token"] = "1"
+        call = getattr(c, method)
+        call("/v1/test-executions/reruns?silent=true", json=body)  # the connection prepares first
+        r, count = statements(counting_sessions, lambda: call("/v1/test-executions/reruns?silent=true", json=body))
+        assert r.status_code == 200, r.text
+        return count
+
+    for method in ("post", "delete"):
+        assert cost(granted, method) == cost(holder, method)

@@ -770,6 +770,97 @@ static void test_metadata_lengths(void **state)
                     over, "\",\"ctx\":{\"max_length\":200}}]", NULL));
 }
 
+/* Query integers: the answers of a FastAPI int query parameter with ge/le
+ * (an error at ["query","n"]), and no upper bound when max < min. */
+static void test_query_int(void **state)
+{
+#define QLOC "\"loc\":[\"query\",\"n\"]"
+#define QPARSE(in)                                                                                 \
+    "[{\"type\":\"int_parsing\"," QLOC ",\"msg\":\"" MSG_INT_PARSING "\",\"input\":\"" in "\"}]"
+#define QBOUND(type, word, op, bound, in)                                                          \
+    "[{\"type\":\"" type "\"," QLOC ",\"msg\":\"Input should be " word " than or equal to " bound  \
+    "\",\"input\":\"" in "\",\"ctx\":{\"" op "\":" bound "}}]"
+    static const struct {
+        const char *s;
+        long long min, max;
+        long long value;    /* when accepted */
+        const char *errors; /* NOERR when accepted */
+    } cases[] = {
+        {"5", 1, 1000, 5, NOERR},
+        {" 7 ", 1, 1000, 7, NOERR},
+        {"+8", 1, 1000, 8, NOERR},
+        {"1000", 1, 1000, 1000, NOERR},
+        {"1001", 1, 1000, 0, QBOUND("less_than_equal", "less", "le", "1000", "1001")},
+        {"0", 1, 1000, 0, QBOUND("greater_than_equal", "greater", "ge", "1", "0")},
+        {"-3", 0, -1, 0, QBOUND("greater_than_equal", "greater", "ge", "0", "-3")},
+        {"", 0, -1, 0, QPARSE("")},
+        {"  ", 0, -1, 0, QPARSE("  ")},
+        {"x", 0, -1, 0, QPARSE("x")},
+        {"1.0", 0, -1, 0, QPARSE("1.0")},
+        {"12 3", 0, -1, 0, QPARSE("12 3")},
+        /* unbounded: past 64 bits reads as the largest */
+        {"123456789012", 0, -1, 123456789012LL, NOERR},
+        {"99999999999999999999", 0, -1, 9223372036854775807LL, NOERR},
+        {"-99999999999999999999", 0, -1, 0,
+         QBOUND("greater_than_equal", "greater", "ge", "0", "-99999999999999999999")},
+        /* bounded by the 64-bit range: past it is over the bound */
+        {"99999999999999999999", 0, 9223372036854775807LL, 0,
+         QBOUND("less_than_equal", "less", "le", "9223372036854775807", "99999999999999999999")},
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        to_verr_t *e = new_verr();
+        long long out = -42;
+        int ok = to_query_int(e, to_loc_key(e, to_loc(e, "query"), "n"), cases[i].s, cases[i].min,
+                              cases[i].max, &out);
+
+        assert_string_equal(errors_of(e), cases[i].errors);
+        assert_int_equal(ok, !strcmp(cases[i].errors, NOERR));
+        assert_int_equal(out, ok ? cases[i].value : -42);
+    }
+#undef QLOC
+#undef QPARSE
+#undef QBOUND
+}
+
+/* Boolean words and lax boolean values, as pydantic reads them. */
+static void test_bool_words(void **state)
+{
+    static const char *const yes[] = {"true", "1", "yes", "on", "t", "y", "TRUE", "Yes", "oN"};
+    static const char *const no[] = {"false", "0", "no", "off", "f", "n", "False", "NO", "Off"};
+    static const char *const neither[] = {"", "2", "yess", "tru", "nope", " true", "-1", "1.0"};
+    size_t i;
+    int v;
+
+    (void)state;
+    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        v = -1;
+        assert_true(to_bool_word(yes[i], &v));
+        assert_int_equal(v, 1);
+        assert_true(to_lax_bool(parse(apr_psprintf(pool, "\"%s\"", yes[i]))));
+    }
+    for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+        v = -1;
+        assert_true(to_bool_word(no[i], &v));
+        assert_int_equal(v, 0);
+        assert_false(to_lax_bool(parse(apr_psprintf(pool, "\"%s\"", no[i]))));
+    }
+    for (i = 0; i < sizeof(neither) / sizeof(neither[0]); i++) {
+        v = -1;
+        assert_false(to_bool_word(neither[i], &v));
+        assert_int_equal(v, -1);
+    }
+    assert_true(to_lax_bool(parse("true")));
+    assert_true(to_lax_bool(parse("1")));
+    assert_true(to_lax_bool(parse("1.0")));
+    assert_false(to_lax_bool(parse("false")));
+    assert_false(to_lax_bool(parse("0")));
+    assert_false(to_lax_bool(parse("0.0")));
+    assert_false(to_lax_bool(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -779,7 +870,8 @@ int main(void)
         cmocka_unit_test(test_verr_add),           cmocka_unit_test(test_choices_text),
         cmocka_unit_test(test_validate_object),    cmocka_unit_test(test_object_getters),
         cmocka_unit_test(test_object_ok_is_local), cmocka_unit_test(test_validate_metadata),
-        cmocka_unit_test(test_metadata_lengths),
+        cmocka_unit_test(test_metadata_lengths),   cmocka_unit_test(test_query_int),
+        cmocka_unit_test(test_bool_words),
     };
     int rc;
 
