@@ -172,7 +172,7 @@ test-asan: deps build $(ASAN_MODULE)
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 30
 FUZZ_DIR := build/fuzz
-FUZZ_NAMES := json validate scalar router config sync $(if $(wildcard $(MODDIR)/model/to_events.c),events)
+FUZZ_NAMES := json validate scalar router config sync filters $(if $(wildcard $(MODDIR)/model/to_events.c),events)
 FUZZ_BINS := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer -std=gnu11 $(WARN)

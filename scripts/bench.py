@@ -792,20 +792,20 @@ class Bench:
         patch = self.pools.get("patch", (0, 0))
         out = [
             # a few index lookups: the reads the static-file target applies to
-            dict(name="artefact_get", title="GET /v1/artefacts/{id}", conns=16,
+            dict(name="artefact_get", title="GET /v1/artefacts/{id}", conns=16, p99_32=True,
                  get=f"/v1/artefacts/{t['large_artefact']}"),
-            dict(name="execution_get", title="GET /v1/test-executions/{id}", conns=16,
+            dict(name="execution_get", title="GET /v1/test-executions/{id}", conns=16, p99_32=True,
                  get=f"/v1/test-executions/{t['small_execution']}"),
-            dict(name="artefacts_snap", title="GET /v1/artefacts?family=snap", conns=16,
+            dict(name="artefacts_snap", title="GET /v1/artefacts?family=snap", conns=16, p99_32=True,
                  get="/v1/artefacts?family=snap"),
             dict(name="builds_large", title=f"GET /v1/artefacts/{{id}}/builds "
                  f"({t['large_artefact_execs']} executions)", conns=16,
                  get=f"/v1/artefacts/{t['large_artefact']}/builds"),
             dict(name="results_previous", title=f"GET /v1/test-executions/{{id}}/test-results "
-                 f"({t['prev_execution_results']} results, with previous)", conns=16,
+                 f"({t['prev_execution_results']} results, with previous)", conns=16, p99_32=True,
                  get=f"/v1/test-executions/{t['prev_execution']}/test-results"),
             dict(name="search_results", title="GET /v1/test-results (families, statuses, "
-                 "environments)", conns=16,
+                 "environments)", conns=16, p99_32=True,
                  get="/v1/test-results?families=snap&test_result_statuses=FAILED"
                      "&environments=rpi4&limit=50"),
             dict(name="search_executions", title="GET /v1/test-executions (families, statuses)",
@@ -930,6 +930,17 @@ class Bench:
                        {"BENCH_KEY": self.key, "BENCH_REQUESTS": str(reqfile)})
         row["static_rps"] = sres["rps"]
         log(f"  static ({len(payload)} bytes): {sres['rps']:.1f} req/s")
+
+        # the p99 target: reads at 32 connections against the static file's
+        if sc.get("p99_32"):
+            r32 = run_wrk(script, self.url, 32, self.args.ref_duration, env)
+            s32 = run_wrk("replay.lua", self.url, 32, self.args.ref_duration,
+                          {"BENCH_KEY": self.key, "BENCH_REQUESTS": str(reqfile)})
+            row["p99_32"] = {"rps": r32["rps"], "p99_ms": r32["latency_us"]["p99"] / 1000,
+                             "static_rps": s32["rps"],
+                             "static_p99_ms": s32["latency_us"]["p99"] / 1000}
+            log(f"  32 connections: p99 {row['p99_32']['p99_ms']:.1f} ms, static p99 "
+                f"{row['p99_32']['static_p99_ms']:.1f} ms")
 
         # reference: pgbench running the captured SQL
         kw = {}
@@ -1207,6 +1218,19 @@ class Bench:
             L.append(f"| {r['name']} | {r['response_bytes']:,} | {r['static_rps']:,.0f} | {pb_s} | "
                      f"{r['statements']} | {slow_s} |")
         L.append("")
+        p32 = [r for r in self.rows if r.get("p99_32")]
+        if p32:
+            L += ["## p99 at 32 connections\n",
+                  "The reads again at 32 connections, and the static file of the same size at "
+                  "32 connections (same duration as the references).\n",
+                  "| scenario | req/s | p99 ms | static req/s | static p99 ms | p99 / static p99 |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+            for r in p32:
+                q = r["p99_32"]
+                L.append(f"| {r['title']} | {q['rps']:,.1f} | {q['p99_ms']:.1f} | "
+                         f"{q['static_rps']:,.0f} | {q['static_p99_ms']:.1f} | "
+                         f"{q['p99_ms'] / max(q['static_p99_ms'], 0.001):.1f} |")
+            L.append("")
         c = self.extra.get("ceiling")
         if c:
             L += ["## Ingestion ceiling\n",
