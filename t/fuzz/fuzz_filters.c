@@ -92,8 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     if (to_verr_count(&e) == before && !f.detail_first && !f.detail_last) {
-        check_sql(pool, &f,
-                  kind == TO_FILTERS_RESULTS_QUERY || kind == TO_FILTERS_RESULTS_BODY);
+        check_sql(pool, &f, kind == TO_FILTERS_RESULTS_QUERY || kind == TO_FILTERS_RESULTS_BODY);
     }
     text = to_json_text(pool, e.list);
     TO_FUZZ_ASSERT(to_json_parse(pool, text, strlen(text), &back) == APR_SUCCESS);
