@@ -8,91 +8,59 @@
 #include <mod_dbd.h>
 
 #include <apr_hash.h>
-#include <apr_lib.h>
 #include <apr_optional.h>
 #include <apr_strings.h>
 
+#include "../model/to_sql_builder.h"
 #include "../to_private.h"
 #include "to_db.h"
 
-static APR_OPTIONAL_FN_TYPE(ap_dbd_prepare) * dbd_prepare_fn;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_acquire) * dbd_acquire_fn;
 
-/* How many values each labelled statement binds, counted as apr_dbd does
- * (a % followed by a letter), so variadic calls can be turned into arrays. */
-static apr_hash_t *nargs_by_label;
+/* The labelled statements, known at start-up: each label's SQL and how many
+ * values it binds, counted as apr_dbd does (to_sqlb_placeholders), so
+ * variadic calls can be turned into arrays. */
+typedef struct {
+    const char *label; /* the registered one: it outlives every request */
+    const char *sql;
+    int nargs;
+} labelled_t;
 
-/* The statement sets registered at start-up, to prepare again on a
- * connection that lost them. */
-static const to_sql_t *const *registered_sets;
-
-static int count_args(const char *sql)
-{
-    int n = 0;
-
-    for (; *sql; sql++) {
-        if (sql[0] == '%' && apr_isalpha(sql[1])) {
-            n++;
-        }
-        else if (sql[0] == '%' && sql[1] == '%') {
-            sql++;
-        }
-    }
-    return n;
-}
+static apr_hash_t *statements_by_label;
 
 void to_db_prepare_all(apr_pool_t *pool, server_rec *s, const to_sql_t *const *sets)
 {
-    server_rec *sp;
     int i, j;
 
-    nargs_by_label = apr_hash_make(pool);
-    registered_sets = sets;
-    dbd_prepare_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_prepare);
+    statements_by_label = apr_hash_make(pool);
     dbd_acquire_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_acquire);
-    if (!dbd_prepare_fn || !dbd_acquire_fn) {
+    if (!dbd_acquire_fn) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
                      TO_LOGNO(00101) "mod_dbd is not loaded: the API cannot reach its database");
         return;
     }
-    for (sp = s; sp; sp = sp->next) {
-        for (i = 0; sets[i]; i++) {
-            for (j = 0; sets[i][j].label; j++) {
-                int *n = apr_palloc(pool, sizeof(int));
-                *n = count_args(sets[i][j].sql);
-                apr_hash_set(nargs_by_label, sets[i][j].label, APR_HASH_KEY_STRING, n);
-                dbd_prepare_fn(sp, sets[i][j].sql, sets[i][j].label);
-            }
+    for (i = 0; sets[i]; i++) {
+        for (j = 0; sets[i][j].label; j++) {
+            labelled_t *st = apr_palloc(pool, sizeof(*st));
+            st->label = sets[i][j].label;
+            st->sql = sets[i][j].sql;
+            st->nargs = to_sqlb_placeholders(st->sql);
+            apr_hash_set(statements_by_label, sets[i][j].label, APR_HASH_KEY_STRING, st);
         }
     }
 }
 
-/* Logs a database failure and chooses the answer: 503 when the connection
- * is gone, 409 for a clash with a unique constraint, else 500. */
 /* A connection PostgreSQL dropped and libpq re-opened (apr_dbd_check_conn
  * resets it) has lost its prepared statements, and mod_dbd keeps it in its
- * pool: prepare them again on it, into mod_dbd's own table. */
+ * pool: forget them, so each is prepared again when next used. */
 static int db_recover(to_req_t *tr)
 {
-    int i, j;
-
-    if (!tr->db || !registered_sets ||
-        apr_dbd_check_conn(tr->db->driver, tr->pool, tr->db->handle) != APR_SUCCESS) {
+    if (!tr->db || apr_dbd_check_conn(tr->db->driver, tr->pool, tr->db->handle) != APR_SUCCESS) {
         return 0;
     }
-    for (i = 0; registered_sets[i]; i++) {
-        for (j = 0; registered_sets[i][j].label; j++) {
-            apr_dbd_prepared_t *stmt = NULL;
-            if (apr_dbd_prepare(tr->db->driver, tr->db->pool, tr->db->handle,
-                                registered_sets[i][j].sql, registered_sets[i][j].label,
-                                &stmt) != 0) {
-                return 0;
-            }
-            apr_hash_set(tr->db->prepared, registered_sets[i][j].label, APR_HASH_KEY_STRING, stmt);
-        }
-    }
+    apr_hash_clear(tr->db->prepared);
     ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, tr->r,
-                  TO_LOGNO(00105) "database connection re-opened, statements prepared again");
+                  TO_LOGNO(00105) "database connection re-opened, statements to prepare again");
     return 1;
 }
 
@@ -163,40 +131,54 @@ int to_db_acquire(to_req_t *tr)
     return OK;
 }
 
-/* The prepared statement of label and its values taken from args. */
-static apr_dbd_prepared_t *statement(to_req_t *tr, const char *label, va_list args, int *nargs,
-                                     const char ***values)
+/* The prepared statement of label on this connection, prepared on first
+ * use (a new connection costs only the statements it runs), and its values
+ * taken from args. Returns OK or an error status. */
+static int statement(to_req_t *tr, const char *label, va_list args, apr_dbd_prepared_t **stmt,
+                     int *nargs, const char ***values)
 {
-    apr_dbd_prepared_t *stmt = apr_hash_get(tr->db->prepared, label, APR_HASH_KEY_STRING);
-    const int *n = nargs_by_label ? apr_hash_get(nargs_by_label, label, APR_HASH_KEY_STRING) : NULL;
-    int i;
+    const labelled_t *st =
+        statements_by_label ? apr_hash_get(statements_by_label, label, APR_HASH_KEY_STRING) : NULL;
+    int i, rv;
 
-    if (!stmt || !n) {
+    if (!st) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r,
-                      TO_LOGNO(00104) "statement %s is not prepared", label);
-        return NULL;
+                      TO_LOGNO(00104) "statement %s is not registered", label);
+        tr->detail = "Internal Server Error";
+        return HTTP_INTERNAL_SERVER_ERROR;
     }
-    *nargs = *n;
-    *values = apr_palloc(tr->pool, sizeof(const char *) * (*n ? *n : 1));
-    for (i = 0; i < *n; i++) {
+    *stmt = apr_hash_get(tr->db->prepared, label, APR_HASH_KEY_STRING);
+    if (!*stmt) {
+        /* in the connection's pool: it lives as long as the statement */
+        rv =
+            apr_dbd_prepare(tr->db->driver, tr->db->pool, tr->db->handle, st->sql, st->label, stmt);
+        if (rv != 0) {
+            *stmt = NULL;
+            return db_failed(tr, label, rv);
+        }
+        /* keyed by the registered label: the caller's may be the request's */
+        apr_hash_set(tr->db->prepared, st->label, APR_HASH_KEY_STRING, *stmt);
+    }
+    *nargs = st->nargs;
+    *values = apr_palloc(tr->pool, sizeof(const char *) * (st->nargs ? st->nargs : 1));
+    for (i = 0; i < st->nargs; i++) {
         (*values)[i] = va_arg(args, const char *);
     }
-    return stmt;
+    return OK;
 }
 
 int to_db_vselect(to_req_t *tr, const char *label, apr_dbd_results_t **res, va_list args)
 {
-    apr_dbd_prepared_t *stmt;
-    const char **values;
-    int rv, status, nargs;
+    apr_dbd_prepared_t *stmt = NULL;
+    const char **values = NULL;
+    int rv, status, nargs = 0;
 
     *res = NULL;
     if ((status = to_db_acquire(tr)) != OK) {
         return status;
     }
-    if (!(stmt = statement(tr, label, args, &nargs, &values))) {
-        tr->detail = "Internal Server Error";
-        return HTTP_INTERNAL_SERVER_ERROR;
+    if ((status = statement(tr, label, args, &stmt, &nargs, &values)) != OK) {
+        return status;
     }
     rv = apr_dbd_pselect(tr->db->driver, tr->pool, tr->db->handle, res, stmt, 1, nargs, values);
     return rv == 0 ? OK : db_failed(tr, label, rv);
@@ -212,10 +194,10 @@ int to_db_select_text(to_req_t *tr, const char *what, const char *sql, int nargs
     if ((status = to_db_acquire(tr)) != OK) {
         return status;
     }
-    if (count_args(sql) != nargs) {
+    if (to_sqlb_placeholders(sql) != nargs) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, tr->r,
                       TO_LOGNO(00106) "statement %s takes %d values, %d given", what,
-                      count_args(sql), nargs);
+                      to_sqlb_placeholders(sql), nargs);
         tr->detail = "Internal Server Error";
         return HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -242,20 +224,19 @@ int to_db_select(to_req_t *tr, const char *label, apr_dbd_results_t **res, ...)
 
 int to_db_exec(to_req_t *tr, const char *label, int *nrows, ...)
 {
-    apr_dbd_prepared_t *stmt;
-    const char **values;
+    apr_dbd_prepared_t *stmt = NULL;
+    const char **values = NULL;
     va_list args;
-    int rv, status, nargs, n = 0;
+    int rv, status, nargs = 0, n = 0;
 
     if ((status = to_db_acquire(tr)) != OK) {
         return status;
     }
     va_start(args, nrows);
-    stmt = statement(tr, label, args, &nargs, &values);
+    status = statement(tr, label, args, &stmt, &nargs, &values);
     va_end(args);
-    if (!stmt) {
-        tr->detail = "Internal Server Error";
-        return HTTP_INTERNAL_SERVER_ERROR;
+    if (status != OK) {
+        return status;
     }
     rv = apr_dbd_pquery(tr->db->driver, tr->pool, tr->db->handle, &n, stmt, nargs, values);
     if (nrows) {
