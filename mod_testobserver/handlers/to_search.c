@@ -23,11 +23,6 @@
 #include <httpd.h>
 #include <http_protocol.h>
 
-#include <apr_strings.h>
-
-#include <string.h>
-
-#include "../json/to_json.h"
 #include "../db/to_db.h"
 #include "../model/to_filters.h"
 #include "../model/to_filters_sql.h"
@@ -103,40 +98,36 @@ static int checked(to_req_t *tr, const to_filters_t *f)
     return OK;
 }
 
-/* Runs the match statement b holds (one row: the count, the page's ids),
- * then the page statement label, which answers the JSON. */
-static int answer(to_req_t *tr, const char *what, const to_sqlb_t *b, const to_filters_t *f,
-                  const char *label)
+/* Runs the match statement b holds: one row, the count and the page's ids
+ * ({id,...}), for the page statement to answer. */
+static int matches(to_req_t *tr, const char *what, const to_sqlb_t *b, const char **count,
+                   const char **ids)
 {
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    const char *count = NULL, *ids = NULL;
     int status;
 
+    *count = *ids = NULL;
     status = to_db_select_text(tr, what, to_sqlb_sql(b), to_sqlb_nargs(b), to_sqlb_args(b), &res);
     if (status != OK) {
         return status;
     }
     while (to_db_next(tr, res, &row) == 0) {
-        if (!count) {
-            count = to_db_col(tr, row, 0);
-            ids = to_db_col(tr, row, 1);
+        if (!*count) {
+            *count = to_db_col(tr, row, 0);
+            *ids = to_db_col(tr, row, 1);
         }
     }
-    if (!count || !ids) {
+    if (!*count || !*ids) {
         tr->detail = "Internal Server Error";
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if (!strcmp(label, "search_results_page")) {
-        return to_answer_query(tr, "Not Found", label, count, f->p[TO_FP_LIMIT], f->p[TO_FP_OFFSET],
-                               ids);
-    }
-    return to_answer_query(tr, "Not Found", label, count, f->p[TO_FP_LIMIT], f->p[TO_FP_OFFSET],
-                           f->p[TO_FP_RESULT_IDS], f->p[TO_FP_RESULT_IDS], ids);
+    return OK;
 }
 
 int to_h_results_search(to_req_t *tr)
 {
+    const char *count, *ids;
     to_filters_t f;
     to_sqlb_t b;
     int rv;
@@ -152,11 +143,16 @@ int to_h_results_search(to_req_t *tr)
     to_filters_sql_results(&b, &f);
     to_sqlb_add(&b, " ORDER BY r.created_at DESC, r.id DESC LIMIT %s::bigint OFFSET %s::bigint)",
                 f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
-    return answer(tr, "search_results", &b, &f, "search_results_page");
+    if ((rv = matches(tr, "search_results", &b, &count, &ids)) != OK) {
+        return rv;
+    }
+    return to_answer_query(tr, "Not Found", "search_results_page", count, f.p[TO_FP_LIMIT],
+                           f.p[TO_FP_OFFSET], ids);
 }
 
 int to_h_executions_search(to_req_t *tr)
 {
+    const char *count, *ids;
     to_filters_t f;
     to_sqlb_t b;
     int rv;
@@ -172,5 +168,9 @@ int to_h_executions_search(to_req_t *tr)
                 ") SELECT (SELECT count(*) FROM m), ARRAY(SELECT m.id FROM m"
                 " ORDER BY m.created_at DESC, m.id DESC LIMIT %s::bigint OFFSET %s::bigint)",
                 f.p[TO_FP_LIMIT], f.p[TO_FP_OFFSET]);
-    return answer(tr, "search_executions", &b, &f, "search_executions_page");
+    if ((rv = matches(tr, "search_executions", &b, &count, &ids)) != OK) {
+        return rv;
+    }
+    return to_answer_query(tr, "Not Found", "search_executions_page", count, f.p[TO_FP_LIMIT],
+                           f.p[TO_FP_OFFSET], f.p[TO_FP_RESULT_IDS], f.p[TO_FP_RESULT_IDS], ids);
 }
