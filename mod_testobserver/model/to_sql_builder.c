@@ -9,11 +9,7 @@
 
 void to_sqlb_init(to_sqlb_t *b, apr_pool_t *pool)
 {
-    b->pool = pool;
-    b->room = 8192;
-    b->text = apr_palloc(pool, b->room);
-    b->text[0] = '\0';
-    b->len = 0;
+    to_jbuf_init(&b->text, pool, 8192);
     b->args = apr_array_make(pool, 32, sizeof(const char *));
     b->sep = "";
 }
@@ -36,19 +32,7 @@ int to_sqlb_placeholders(const char *fragment)
 
 static void add_text(to_sqlb_t *b, const char *text)
 {
-    apr_size_t len = strlen(text);
-
-    if (b->len + len + 1 > b->room) {
-        char *more;
-        while (b->len + len + 1 > b->room) {
-            b->room *= 2;
-        }
-        more = apr_palloc(b->pool, b->room);
-        memcpy(more, b->text, b->len + 1);
-        b->text = more;
-    }
-    memcpy(b->text + b->len, text, len + 1);
-    b->len += len;
+    to_jbuf_add(&b->text, text, strlen(text));
 }
 
 static void vadd(to_sqlb_t *b, const char *fragment, va_list values)
@@ -88,7 +72,7 @@ void to_sqlb_cond(to_sqlb_t *b, const char *fragment, ...)
 
 const char *to_sqlb_sql(const to_sqlb_t *b)
 {
-    return b->text;
+    return b->text.data;
 }
 
 int to_sqlb_nargs(const to_sqlb_t *b)

@@ -11,10 +11,10 @@
 #include <apr_pools.h>
 #include <apr_tables.h>
 
+#include "../json/to_json.h"
+
 typedef struct {
-    apr_pool_t *pool;
-    char *text; /* terminated */
-    apr_size_t len, room;
+    to_jbuf_t text;
     apr_array_header_t *args; /* const char *, NULL binds SQL NULL */
     const char *sep;          /* what to_sqlb_cond writes before its condition */
 } to_sqlb_t;
