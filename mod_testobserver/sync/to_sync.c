@@ -11,6 +11,7 @@
 
 #include <httpd.h>
 #include <http_config.h>
+#include <http_core.h>
 #include <http_log.h>
 #include <ap_mpm.h>
 #include <mod_watchdog.h>
@@ -19,6 +20,8 @@
 #include <curl/curl.h>
 
 #include "../config/to_config_parse.h"
+#include "../json/to_json.h"
+#include "../model/to_filters.h"
 #include "../to_private.h"
 #include "to_sync.h"
 #include "to_sync_track.h"
@@ -214,9 +217,10 @@ const char *to_sync_cmd_string(cmd_parms *cmd, void *dconf, const char *arg)
     if (!strcmp(which, "github-token")) {
         return read_secret(cmd, arg, &c->github_token);
     }
-    t = !strcmp(which, "github") ? TO_TRACKER_GITHUB
-        : !strcmp(which, "jira") ? TO_TRACKER_JIRA
-                                 : TO_TRACKER_LAUNCHPAD;
+    /* the remaining directives are the trackers' URLs */
+    if ((t = to_tracker_of_source(which)) < 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": unknown tracker", NULL);
+    }
     if (!strcasecmp(arg, "none")) {
         c->urls[t] = "";
         return NULL;
@@ -307,8 +311,7 @@ typedef struct {
 } to_sync_run_t;
 
 typedef struct {
-    char *body;
-    apr_size_t len, cap;
+    to_jbuf_t body; /* the answer as received, NUL-terminated */
     apr_pool_t *pool;
     long status;
     const char *retry_after, *remaining, *reset;
@@ -320,26 +323,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
     to_answer_t *a = userdata;
     size_t n = size * nmemb;
 
-    if (a->len + n > TO_SYNC_MAX_BODY) {
+    if (a->body.len + n > TO_SYNC_MAX_BODY) {
         return 0; /* curl gives up with a write error */
     }
-    if (a->len + n + 1 > a->cap) {
-        apr_size_t cap = a->cap ? a->cap : 8192;
-        char *b;
-
-        while (cap < a->len + n + 1) {
-            cap *= 2;
-        }
-        b = apr_palloc(a->pool, cap);
-        if (a->len) {
-            memcpy(b, a->body, a->len);
-        }
-        a->body = b;
-        a->cap = cap;
-    }
-    memcpy(a->body + a->len, data, n);
-    a->len += n;
-    a->body[a->len] = '\0';
+    to_jbuf_add(&a->body, data, n);
     return n;
 }
 
@@ -390,6 +377,7 @@ static apr_status_t http_get(to_sync_run_t *run, int t, const char *url, to_answ
 
     memset(a, 0, sizeof(*a));
     a->pool = run->pool;
+    to_jbuf_init(&a->body, run->pool, 0);
     curl_easy_reset(h);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -507,17 +495,18 @@ static int fetch(to_sync_run_t *run, int t, const char *project, const char *key
     }
     switch (t) {
     case TO_TRACKER_GITHUB:
-        err = to_sync_read_github(run->pool, a.body, a.len, got);
+        err = to_sync_read_github(run->pool, a.body.data, a.body.len, got);
         break;
     case TO_TRACKER_JIRA:
-        err = to_sync_read_jira(run->pool, a.body, a.len, got);
+        err = to_sync_read_jira(run->pool, a.body.data, a.body.len, got);
         break;
     default:
         url = to_sync_launchpad_tasks_url(run->pool, base, key);
         if ((r = check_answer(run, t, what, http_get(run, t, url, &tasks), &tasks)) != FETCH_OK) {
             return r;
         }
-        err = to_sync_read_launchpad(run->pool, a.body, a.len, tasks.body, tasks.len, project, got);
+        err = to_sync_read_launchpad(run->pool, a.body.data, a.body.len, tasks.body.data,
+                                     tasks.body.len, project, got);
         break;
     }
     if (err) {
@@ -577,11 +566,6 @@ static int stopping(to_sync_run_t *run)
     return ap_mpm_query(AP_MPMQ_MPM_STATE, &st) != APR_SUCCESS || st == AP_MPMQ_STOPPING;
 }
 
-static const char *text_array(to_sync_run_t *run, const apr_array_header_t *a)
-{
-    return apr_pstrcat(run->pool, "{", apr_array_pstrcat(run->pool, a, ','), "}", NULL);
-}
-
 /* Holds back an issue until a time: in a free or expired slot, else in
  * the one that frees soonest. */
 static void hold(to_sync_ctx_t *ctx, int id, apr_time_t until)
@@ -625,8 +609,8 @@ static int run_batch(to_sync_run_t *run, int priority)
         return 0;
     }
     rv = apr_dbd_pvselect(
-        run->ctx->driver, run->pool, run->db, &res, run->due[priority], 0, text_array(run, sources),
-        text_array(run, run->failed), age,
+        run->ctx->driver, run->pool, run->db, &res, run->due[priority], 0,
+        to_pg_array(run->pool, sources), to_pg_array(run->pool, run->failed), age,
         apr_psprintf(run->pool, "%" APR_INT64_T_FMT, apr_time_sec(interval_of(c, priority))),
         run->start, apr_itoa(run->pool, batch), NULL);
     if (rv) {
@@ -883,7 +867,10 @@ static int sync_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
 
     (void)plog;
     (void)ptemp;
-    if (!sync_conf || sync_conf->enabled != 1) {
+    /* the first reading of the configuration only checks it: no curl, no
+     * watchdog for a configuration about to be thrown away */
+    if (!sync_conf || sync_conf->enabled != 1 ||
+        ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;
     }
     wd_get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
@@ -936,7 +923,10 @@ static int sync_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *pte
 
 void to_sync_register_hooks(apr_pool_t *pool)
 {
+    /* mod_watchdog sets its instances up in its own post_config */
+    static const char *const succ[] = {"mod_watchdog.c", NULL};
+
     (void)pool;
     ap_hook_pre_config(sync_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
-    ap_hook_post_config(sync_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(sync_post_config, NULL, succ, APR_HOOK_MIDDLE);
 }
