@@ -40,7 +40,7 @@ static void split_path(apr_pool_t *pool, const char *path, segments_t *s)
     }
 }
 
-static int all_digits(const char *s)
+int to_issue_all_digits(const char *s)
 {
     if (!*s) {
         return 0;
@@ -143,7 +143,7 @@ static void host_and_path(apr_pool_t *pool, const char *url, const char **host, 
 static int github(apr_pool_t *pool, const segments_t *s, to_issue_ref_t *ref)
 {
     if (s->n != 5 || *s->seg[0] || !*s->seg[1] || !*s->seg[2] || strcmp(s->seg[3], "issues") ||
-        !all_digits(s->seg[4])) {
+        !to_issue_all_digits(s->seg[4])) {
         return 0;
     }
     ref->source = "github";
@@ -161,7 +161,8 @@ static int jira(apr_pool_t *pool, const segments_t *s, to_issue_ref_t *ref)
         return 0;
     }
     dash = strchr(s->seg[2], '-');
-    if (!dash || !all_letters(s->seg[2], (size_t)(dash - s->seg[2])) || !all_digits(dash + 1)) {
+    if (!dash || !all_letters(s->seg[2], (size_t)(dash - s->seg[2])) ||
+        !to_issue_all_digits(dash + 1)) {
         return 0;
     }
     ref->source = "jira";
@@ -184,7 +185,8 @@ static int launchpad(apr_pool_t *pool, const segments_t *s, to_issue_ref_t *ref)
     else {
         return 0;
     }
-    if (*s->seg[0] || !*s->seg[1] || strcmp(s->seg[bug], "+bug") || !all_digits(s->seg[bug + 1])) {
+    if (*s->seg[0] || !*s->seg[1] || strcmp(s->seg[bug], "+bug") ||
+        !to_issue_all_digits(s->seg[bug + 1])) {
         return 0;
     }
     ref->source = "launchpad";

@@ -28,6 +28,9 @@ typedef struct {
  * message, which names the host and path it saw. */
 const char *to_issue_url_parse(apr_pool_t *pool, const char *url, to_issue_ref_t *ref);
 
+/* Whether s is one or more ASCII digits (an issue number). */
+int to_issue_all_digits(const char *s);
+
 /* The canonical URL of an issue; NULL for an unknown source. */
 const char *to_issue_url(apr_pool_t *pool, const char *source, const char *project,
                          const char *key);

@@ -7,6 +7,7 @@
 #include <apr_strings.h>
 
 #include "../json/to_json.h"
+#include "../model/to_issue_url.h"
 #include "to_sync_track.h"
 
 #define TO_SYNC_BACKOFF_DEFAULT apr_time_from_sec(60)
@@ -75,19 +76,6 @@ static const char *trim_base(apr_pool_t *pool, const char *base)
     return apr_pstrmemdup(pool, base, n);
 }
 
-static int all_digits(const char *s)
-{
-    if (!*s) {
-        return 0;
-    }
-    for (; *s; s++) {
-        if (!apr_isdigit(*s)) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* A Launchpad bug number as upstream reads a key: blanks and "#" dropped. */
 static const char *bug_number(apr_pool_t *pool, const char *key)
 {
@@ -101,7 +89,7 @@ static const char *bug_number(apr_pool_t *pool, const char *key)
         e--;
     }
     s = apr_pstrmemdup(pool, s, (apr_size_t)(e - s));
-    return all_digits(s) ? s : NULL;
+    return to_issue_all_digits(s) ? s : NULL;
 }
 
 const char *to_sync_issue_url(apr_pool_t *pool, to_tracker_t t, const char *base,
@@ -116,7 +104,8 @@ const char *to_sync_issue_url(apr_pool_t *pool, to_tracker_t t, const char *base
     switch (t) {
     case TO_TRACKER_GITHUB:
         slash = strchr(project, '/');
-        if (!slash || slash == project || !slash[1] || strchr(slash + 1, '/') || !all_digits(key)) {
+        if (!slash || slash == project || !slash[1] || strchr(slash + 1, '/') ||
+            !to_issue_all_digits(key)) {
             return NULL;
         }
         return apr_pstrcat(pool, base, "/repos/",
