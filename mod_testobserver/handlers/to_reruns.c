@@ -365,10 +365,8 @@ static int write_selection(to_req_t *tr, const rerun_body_t *rb, const char *lab
     }
     granted = to_db_value(tr, &rv, apr_pstrcat(tr->pool, label, "_granted", NULL), selection,
                           tr->user_id, "change_rerun");
-    if (rv == OK && (rv = to_amr_answer(tr, granted)) != OK) {
-        to_db_rollback(tr);
-    }
-    return rv;
+    /* refused: the statement wrote nothing (and to_respond rolls back) */
+    return rv == OK ? to_amr_answer(tr, granted) : rv;
 }
 
 int to_h_reruns_post(to_req_t *tr)
