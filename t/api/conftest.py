@@ -29,6 +29,31 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_port(port, proc, what):
+    """Waits until something listens on port, failing if proc exits first."""
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited: " + proc.stderr.read().decode())
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not start")
+
+
+def stop_process(proc):
+    """Terminates proc (a Popen or None), killing it if it lingers."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def pg_bindir():
     dirs = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
     return dirs[-1]
@@ -191,25 +216,10 @@ class Server:
         conf = self.write_conf()
         self.proc = subprocess.Popen([HTTPD, "-f", str(conf), "-DFOREGROUND"], env=sanitizer_env(self.port),
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("httpd exited: " + self.proc.stderr.read().decode())
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("httpd did not start")
+        wait_port(self.port, self.proc, "httpd")
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         if SANITIZER_DIR and CRASH.search(self.log_text()):
             # kept for make test-asan, which fails on any file there
             shutil.copy(self.error_log, pathlib.Path(SANITIZER_DIR) / f"error-{self.port}.log")

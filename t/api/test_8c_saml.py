@@ -9,16 +9,15 @@ import pathlib
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 import urllib.parse
 
 import pytest
 import requests
 
-from conftest import HTTPD, HTTPD_MODDIR, REPO, SESSION_SECRET, Server, free_port
+from conftest import (HTTPD, HTTPD_MODDIR, REPO, SESSION_SECRET, Server, free_port, stop_process,
+                      wait_port)
 
 SSP_DIR = pathlib.Path("/usr/share/simplesamlphp")
 MELLON = pathlib.Path(HTTPD_MODDIR) / "mod_auth_mellon.so"
@@ -61,19 +60,6 @@ def make_cert(root, name, cn):
     (root / f"{name}.key").chmod(0o644)  # read by the children (www-data when we are root)
     return "".join(line for line in (root / f"{name}.crt").read_text().splitlines()
                    if not line.startswith("-----"))
-
-
-def wait_port(port, proc, what):
-    deadline = time.time() + 15
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited: " + proc.stderr.read().decode())
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} did not start")
 
 
 class IdP:
@@ -171,13 +157,7 @@ Alias /simplesamlphp "{SSP_DIR}/www"
         wait_port(self.port, self.proc, "the IdP's httpd")
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
     def metadata(self):
         r = requests.get(self.entity, timeout=30)
