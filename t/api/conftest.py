@@ -5,11 +5,13 @@ import os
 import pathlib
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
 import uuid
+import weakref
 
 import pytest
 import requests
@@ -52,6 +54,42 @@ def stop_process(proc):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def live_children(pid):
+    """The pids of pid's children that have not exited, or None when /proc
+    does not tell."""
+    try:
+        kids = pathlib.Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    live = []
+    for kid in kids:
+        try:
+            stat = pathlib.Path(f"/proc/{kid}/stat").read_text()
+        except OSError:
+            continue
+        if stat.rsplit(")", 1)[1].split()[0] != "Z":
+            live.append(kid)
+    return live
+
+
+def stop_httpd(proc, timeout=15):
+    """Stops httpd: a graceful stop first (SIGWINCH), so that requests in
+    flight finish, then SIGTERM once the children are gone. A SIGTERM while
+    a worker is busy makes the event MPM's child close that worker's socket
+    from its main thread as the worker may be freeing it, a race in httpd
+    that AddressSanitizer reports as a read of unmapped memory."""
+    if not proc or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGWINCH)
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        live = live_children(proc.pid)
+        if live is not None and not live:
+            break  # the parent reaps only once a second: no need to wait for it
+        time.sleep(0.02)
+    stop_process(proc)
 
 
 def pg_bindir():
@@ -157,6 +195,9 @@ class Client:
         if key:
             self.session.headers["Authorization"] = f"Bearer {key}"
 
+    def close(self):
+        self.session.close()
+
     def request(self, method, path, **kw):
         kw.setdefault("timeout", 30)
         return self.session.request(method, self.base + path, **kw)
@@ -196,6 +237,7 @@ class Server:
         self.error_log = root / "error.log"
         self.proc = None
         self.openapi = True  # serve the contract beside the checkout, when there
+        self.clients = weakref.WeakSet()  # closed before a stop
 
     def write_conf(self):
         user_lines = "User www-data\nGroup www-data" if os.geteuid() == 0 else ""
@@ -219,7 +261,10 @@ class Server:
         wait_port(self.port, self.proc, "httpd")
 
     def stop(self):
-        stop_process(self.proc)
+        # idle keep-alive connections would hold a graceful stop in lingering close
+        for c in list(self.clients):
+            c.close()
+        stop_httpd(self.proc)
         if SANITIZER_DIR and CRASH.search(self.log_text()):
             # kept for make test-asan, which fails on any file there
             shutil.copy(self.error_log, pathlib.Path(SANITIZER_DIR) / f"error-{self.port}.log")
@@ -228,7 +273,9 @@ class Server:
         return self.error_log.read_text(errors="replace") if self.error_log.exists() else ""
 
     def client(self, key=None):
-        return Client(self.base, key)
+        c = Client(self.base, key)
+        self.clients.add(c)
+        return c
 
     def add_application(self, permissions, name=None):
         """Creates an application holding permissions; returns its key."""
