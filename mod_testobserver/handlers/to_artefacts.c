@@ -330,26 +330,6 @@ typedef struct {
     int dup[NPATCH];            /* a list repeats a value */
 } patch_t;
 
-/* The value of an integer that passed validation (lax: strings, booleans,
- * whole floats). */
-static int int_value(json_object *v)
-{
-    const char *type;
-    int n = 0;
-
-    switch (json_object_get_type(v)) {
-    case json_type_string:
-        to_parse_int32(json_object_get_string(v), &n, &type);
-        return n;
-    case json_type_double:
-        return (int)json_object_get_double(v);
-    case json_type_boolean:
-        return json_object_get_boolean(v);
-    default:
-        return (int)json_object_get_int64(v);
-    }
-}
-
 /* The legacy assignee_id/assignee_email stand for one-element reviewer
  * lists when neither reviewer field is sent, as upstream maps them before
  * validation. */
@@ -406,8 +386,8 @@ static int check_list(to_req_t *tr, json_object *loc, json_object *v, patch_t *p
             json_object_array_add(out, json_object_new_string(key));
         }
         else {
-            key = apr_itoa(tr->pool, int_value(e));
-            json_object_array_add(out, json_object_new_int(int_value(e)));
+            key = apr_itoa(tr->pool, to_lax_int(e));
+            json_object_array_add(out, json_object_new_int(to_lax_int(e)));
         }
         if (apr_hash_get(seen, key, APR_HASH_KEY_STRING)) {
             p->dup[f] = 1;

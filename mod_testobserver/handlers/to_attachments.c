@@ -75,19 +75,6 @@ typedef struct {
     const char *rule;       /* attachment_rule, or NULL */
 } attach_body_t;
 
-/* The value of an integer that passed validation, read as pydantic reads
- * it (lax: "7", 7.0, true). */
-static int int_value(json_object *v)
-{
-    static const to_field_t f = {"", TO_T_INT, 0, 0, NULL};
-    json_object *values[1];
-    int present[1] = {1};
-    to_obj_t o = {&f, 1, values, present, 1};
-
-    values[0] = v;
-    return to_obj_int(&o, "", 0);
-}
-
 /* test_results: list[int] | None; the distinct ids go to the selection. */
 static void read_ids(to_req_t *tr, json_object *loc, json_object *v, attach_body_t *ab)
 {
@@ -113,7 +100,7 @@ static void read_ids(to_req_t *tr, json_object *loc, json_object *v, attach_body
         if (!to_validate_value(&tr->verr, to_loc_index(&tr->verr, loc, (int)i), x, &id)) {
             continue;
         }
-        text = apr_itoa(tr->pool, int_value(x));
+        text = apr_itoa(tr->pool, to_lax_int(x));
         if (!apr_hash_get(seen, text, APR_HASH_KEY_STRING)) {
             apr_hash_set(seen, text, APR_HASH_KEY_STRING, text);
             json_object_array_add(ids, json_object_new_int(atoi(text)));
@@ -154,7 +141,7 @@ static int read_attach_body(to_req_t *tr, attach_body_t *ab)
     v = to_json_get(body, "attachment_rule", NULL);
     if (v &&
         to_validate_value(&tr->verr, to_loc_key(&tr->verr, bloc, "attachment_rule"), v, &rule)) {
-        ab->rule = apr_itoa(tr->pool, int_value(v));
+        ab->rule = apr_itoa(tr->pool, to_lax_int(v));
     }
     return OK;
 }

@@ -56,22 +56,11 @@ const char *to_id_permissions(to_req_t *tr, json_object *loc, json_object *value
 static json_object *int_item(to_req_t *tr, json_object *loc, json_object *item)
 {
     static const to_field_t item_field = {"", TO_T_INT, 0, 0, NULL};
-    const char *type;
-    int v;
 
     if (!to_validate_value(&tr->verr, loc, item, &item_field)) {
         return NULL;
     }
-    /* lax: "7", 7.0 and true are numbers too */
-    if (json_object_is_type(item, json_type_string)) {
-        if (!to_parse_int32(json_object_get_string(item), &v, &type)) {
-            v = 0;
-        }
-    }
-    else {
-        v = (int)json_object_get_int64(item);
-    }
-    return json_object_new_int(v);
+    return json_object_new_int(to_lax_int(item));
 }
 
 const char *to_id_int_list(to_req_t *tr, json_object *loc, json_object *value, int *count)

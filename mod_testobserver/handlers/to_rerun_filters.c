@@ -73,21 +73,6 @@ static const ffield_t execution_fields[] = {
 #define ANY_NONE "<QueryValue.ANY: 'any'> or <QueryValue.NONE: 'none'>"
 #define ANY_NONE_TAG "literal[<QueryValue.ANY: 'any'>,<QueryValue.NONE: 'none'>]"
 
-/* The value of an integer that passed validation. */
-static long long lax_int(json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_string:
-        return apr_atoi64(json_object_get_string(v));
-    case json_type_double:
-        return (long long)json_object_get_double(v);
-    case json_type_boolean:
-        return json_object_get_boolean(v);
-    default:
-        return json_object_get_int64(v);
-    }
-}
-
 /* A list of strings or enumeration values: the items, or NULL on errors. */
 static json_object *string_list(to_verr_t *e, json_object *loc, json_object *v, const ffield_t *f)
 {
@@ -141,7 +126,7 @@ static json_object *ids_or_word(to_verr_t *e, json_object *loc, json_object *v)
         for (i = 0; i < n; i++) {
             json_object *x = json_object_array_get_idx(v, i);
             if (to_validate_value(e, to_loc_index(e, list_loc, (int)i), x, &id)) {
-                json_object_array_add(out, json_object_new_int64(lax_int(x)));
+                json_object_array_add(out, json_object_new_int(to_lax_int(x)));
             }
             else {
                 ok = 0;
@@ -225,7 +210,7 @@ json_object *to_rerun_filters(to_verr_t *e, json_object *loc, json_object *v,
             break;
         case F_INT:
             if (x && to_validate_value(e, floc, x, &(to_field_t){f->name, TO_T_INT, 0, 0, NULL})) {
-                if (lax_int(x) < 0) {
+                if (to_lax_int(x) < 0) {
                     /* PostgreSQL refuses a negative LIMIT or OFFSET */
                     json_object *ctx = json_object_new_object();
                     json_object_object_add(ctx, "ge", json_object_new_int(0));
@@ -233,7 +218,7 @@ json_object *to_rerun_filters(to_verr_t *e, json_object *loc, json_object *v,
                                 "Input should be greater than or equal to 0", x, ctx);
                 }
                 else {
-                    value = json_object_new_int64(lax_int(x));
+                    value = json_object_new_int(to_lax_int(x));
                 }
             }
             break;

@@ -770,19 +770,24 @@ const char *to_obj_str(const to_obj_t *o, const char *name, const char *dflt)
     return v ? json_object_get_string(v) : dflt;
 }
 
+int to_lax_int(json_object *v)
+{
+    const char *type;
+    int n = 0;
+
+    if (json_object_is_type(v, json_type_string)) {
+        /* validation passed: the text parses */
+        return to_parse_int32(json_object_get_string(v), &n, &type) ? n : 0;
+    }
+    /* json-c reads a double by truncation, a boolean as 0 or 1 */
+    return (int)json_object_get_int64(v);
+}
+
 int to_obj_int(const to_obj_t *o, const char *name, int dflt)
 {
     json_object *v = to_obj_get(o, name);
-    const char *type;
-    int n;
 
-    if (!v) {
-        return dflt;
-    }
-    if (json_object_is_type(v, json_type_string)) {
-        return to_parse_int32(json_object_get_string(v), &n, &type) ? n : dflt;
-    }
-    return (int)json_object_get_int64(v);
+    return v ? to_lax_int(v) : dflt;
 }
 
 int to_obj_bool(const to_obj_t *o, const char *name, int dflt)

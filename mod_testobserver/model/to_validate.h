@@ -102,6 +102,10 @@ int to_bool_word(const char *s, int *value);
 /* The value of a lax boolean that passed validation (true, 1, "yes"...). */
 int to_lax_bool(json_object *v);
 
+/* The value of an integer that passed validation as TO_T_INT, read as
+ * pydantic's lax mode reads it: "7", " 1_000 ", "7.00", 7.0, true, 7. */
+int to_lax_int(json_object *v);
+
 /* "'a', 'b' or 'c'" as pydantic lists expected values. */
 const char *to_choices_text(apr_pool_t *pool, const char *const *choices);
 

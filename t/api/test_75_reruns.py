@@ -243,6 +243,19 @@ def test_priority_rules(api, world):
     assert api.get("/v1/test-executions/reruns?limit=0").json() == []
 
 
+def test_filter_integers_read_as_pydantic_reads_them(api, world):
+    """A lax integer in a filter is read whole: "1_0" is ten, "2.00" two
+    (three executions with results run on rpi4)."""
+    w = world
+    count = "SELECT count(*) FROM test_execution_rerun_request"
+    for limit, expected in ((2, "2"), ("1_0", "3"), (" 2.00 ", "2"), (True, "1")):
+        api.pg.psql("DELETE FROM test_execution_rerun_request")
+        body = {"test_results_filters": {"environments": [w.env("rpi4")], "limit": limit}}
+        r = api.post("/v1/test-executions/reruns?silent=true", json=body)
+        assert r.status_code == 200, r.text
+        assert api.pg.psql(count) == expected, limit
+
+
 def test_get_filters(api, world):
     w = world
     api.post("/v1/test-executions/reruns?silent=true",

@@ -861,6 +861,23 @@ static void test_bool_words(void **state)
     assert_false(to_lax_bool(NULL));
 }
 
+/* to_lax_int reads what validation let through as pydantic does. */
+static void test_lax_int(void **state)
+{
+    (void)state;
+    assert_int_equal(to_lax_int(parse("7")), 7);
+    assert_int_equal(to_lax_int(parse("-7")), -7);
+    assert_int_equal(to_lax_int(parse("\"7\"")), 7);
+    assert_int_equal(to_lax_int(parse("\" 1_000 \"")), 1000);
+    assert_int_equal(to_lax_int(parse("\"7.00\"")), 7);
+    assert_int_equal(to_lax_int(parse("\"-2147483648\"")), INT_MIN);
+    assert_int_equal(to_lax_int(parse("2147483647")), INT_MAX);
+    assert_int_equal(to_lax_int(parse("7.0")), 7);
+    assert_int_equal(to_lax_int(parse("-3.0")), -3);
+    assert_int_equal(to_lax_int(parse("true")), 1);
+    assert_int_equal(to_lax_int(parse("false")), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -871,7 +888,7 @@ int main(void)
         cmocka_unit_test(test_validate_object),    cmocka_unit_test(test_object_getters),
         cmocka_unit_test(test_object_ok_is_local), cmocka_unit_test(test_validate_metadata),
         cmocka_unit_test(test_metadata_lengths),   cmocka_unit_test(test_query_int),
-        cmocka_unit_test(test_bool_words),
+        cmocka_unit_test(test_bool_words),         cmocka_unit_test(test_lax_int),
     };
     int rc;
 
