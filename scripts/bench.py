@@ -43,6 +43,8 @@ LUA_DIR = REPO / "t" / "bench"
 HTTPD = shutil.which("apache2", path="/usr/sbin:/usr/bin") or "/usr/sbin/apache2"
 HTTPD_MODDIR = "/usr/lib/apache2/modules"
 WRK_THREADS = 2
+# requests of the memory-flatness mix run before its measured ones
+WARM_UP = 25000
 BENCH_CASES = 10000  # test case names the ingestion scenarios post
 TOKEN_BASE = 900000000  # N of start-test scenarios: unique, nine digits
 
@@ -1100,37 +1102,46 @@ class Bench:
         log(f"memory flatness: {quota} requests, {len(reqs)} kinds in turn")
         env = {"BENCH_KEY": self.key, "BENCH_REQUESTS": str(reqfile)}
         # new children (the scenarios' 10,000-result batches left theirs
-        # large), warmed up by the same mix, then measured
+        # large), warmed up by WARM_UP requests of the same mix, then quota
+        # requests measured. The children's RSS climbs over the first tens of
+        # thousands and then holds (200,000 in one run: 25.8 MiB at 20,000,
+        # 25.5 at 200,000); the warm-up's rows in the report show the climb
         self.httpd.stop()
         self.httpd.start()
-        run_wrk("replay.lua", self.url, 16, 10, env)
+        started = self.httpd.rss()
+
+        def replay(count, on_tenth=None):
+            """Replays the mix until count more requests are logged, calling
+            on_tenth(seen) at each tenth of the way."""
+            mark = self.httpd.access_log.stat().st_size
+
+            def stop_when_done(proc):
+                # wrk stops its threads at the quota; its timer is cut short here
+                seen, tenth = 0, 1
+                with open(self.httpd.access_log, "rb") as f:
+                    f.seek(mark)
+                    while proc.poll() is None:
+                        seen += f.read().count(b"\n")
+                        while on_tenth and tenth <= 10 and seen >= count * tenth // 10:
+                            on_tenth(seen)
+                            tenth += 1
+                        if seen >= count:
+                            time.sleep(0.5)
+                            proc.send_signal(signal.SIGINT)
+                            return
+                        time.sleep(0.2)
+
+            return mark, run_wrk("replay.lua", self.url, 16, 3600, dict(env, BENCH_QUOTA=str(count)),
+                                 quota_stop=stop_when_done)
+
+        warm_series = []
+        replay(WARM_UP, lambda seen: warm_series.append((seen, self.httpd.rss())))
         time.sleep(1)
         before = self.httpd.rss()
         sampler = RssSampler(self.httpd)
         sampler.start()
-        mark = self.httpd.access_log.stat().st_size
-
         series = []
-
-        def stop_when_done(proc):
-            # wrk stops its threads at the quota; its timer is cut short here.
-            # Meanwhile the children's RSS at each tenth of the way.
-            seen, tenth = 0, 1
-            with open(self.httpd.access_log, "rb") as f:
-                f.seek(mark)
-                while proc.poll() is None:
-                    seen += f.read().count(b"\n")
-                    while tenth <= 10 and seen >= quota * tenth // 10:
-                        series.append((seen, self.httpd.rss()))
-                        tenth += 1
-                    if seen >= quota:
-                        time.sleep(0.5)
-                        proc.send_signal(signal.SIGINT)
-                        return
-                    time.sleep(0.2)
-
-        res = run_wrk("replay.lua", self.url, 16, 3600, dict(env, BENCH_QUOTA=str(quota)),
-                      quota_stop=stop_when_done)
+        mark, res = replay(quota, lambda seen: series.append((seen, self.httpd.rss())))
         peak = sampler.finish()
         time.sleep(1)
         after = self.httpd.rss()
@@ -1141,6 +1152,8 @@ class Bench:
             "kept_before_kib": cb, "kept_after_kib": ca,
             "kept_change_pct": 100.0 * (ca - cb) / cb if cb else 0.0,
             "series": [(n, sum(snap.get(p, 0) for p in both)) for n, snap in series],
+            "warm_up": WARM_UP, "started_kib": sum(started[p] for p in both if p in started),
+            "warm_series": [(n, sum(snap.get(p, 0) for p in both)) for n, snap in warm_series],
             "new_children": {p: after[p] for p in after if p not in before},
             "requests": res["requests"], "rps": res["rps"], "kinds": len(reqs),
             "status_errors": res["errors"]["status"],
@@ -1270,7 +1283,8 @@ class Bench:
             L += ["## Memory flatness\n",
                   f"{f['requests']:,} requests ({f['rps']:,.0f}/s, 16 connections) cycling through "
                   f"{f['kinds']} kinds (dashboard reads, start-test, result batches, PATCH, a 404 "
-                  f"and a 422), in children started anew and warmed up by 10 s of the same mix. "
+                  f"and a 422), in children started anew and warmed up by {f['warm_up']:,} requests of "
+                  f"the same mix. "
                   f"RSS of the children alive before and after: {f['kept_before_kib'] / 1024:.1f} "
                   f"MiB before, {f['kept_after_kib'] / 1024:.1f} MiB after, "
                   f"**{f['kept_change_pct']:+.2f}%**. All children: "
@@ -1285,7 +1299,9 @@ class Bench:
                    " bytes per request).\n"
                    if len(f["series"]) >= 10 and f["series"][4][1] else ""),
                   "| requests sent | RSS of those children, MiB |", "| ---: | ---: |",
-                  f"| 0 | {f['kept_before_kib'] / 1024:.1f} |"]
+                  f"| warm-up: 0 | {f['started_kib'] / 1024:.1f} |"]
+            L += [f"| warm-up: {n:,} | {kib / 1024:.1f} |" for n, kib in f["warm_series"]]
+            L += [f"| 0 | {f['kept_before_kib'] / 1024:.1f} |"]
             L += [f"| {n:,} | {kib / 1024:.1f} |" for n, kib in f["series"]]
             L.append("")
             for p in f["per_child"]:
