@@ -5,42 +5,15 @@
 
 #include "to_csv.h"
 
-static void init_cap(to_csv_t *csv, apr_pool_t *pool, apr_size_t cap)
-{
-    memset(csv, 0, sizeof(*csv));
-    csv->pool = pool;
-    csv->cap = cap;
-    csv->buf = apr_palloc(pool, csv->cap);
-    csv->buf[0] = '\0';
-}
-
 void to_csv_init(to_csv_t *csv, apr_pool_t *pool)
 {
-    init_cap(csv, pool, 8192);
-}
-
-/* Room for n more bytes and the final NUL. */
-static void reserve(to_csv_t *csv, apr_size_t n)
-{
-    char *bigger;
-
-    if (csv->len + n + 1 <= csv->cap) {
-        return;
-    }
-    while (csv->len + n + 1 > csv->cap) {
-        csv->cap *= 2;
-    }
-    bigger = apr_palloc(csv->pool, csv->cap);
-    memcpy(bigger, csv->buf, csv->len + 1);
-    csv->buf = bigger;
+    memset(csv, 0, sizeof(*csv));
+    to_jbuf_init(&csv->text, pool, 8192);
 }
 
 static void append(to_csv_t *csv, const char *s, apr_size_t n)
 {
-    reserve(csv, n);
-    memcpy(csv->buf + csv->len, s, n);
-    csv->len += n;
-    csv->buf[csv->len] = '\0';
+    to_jbuf_add(&csv->text, s, n);
 }
 
 void to_csv_field(to_csv_t *csv, const char *value)
@@ -88,9 +61,9 @@ void to_csv_end_row(to_csv_t *csv)
 const char *to_csv_text(const to_csv_t *csv, apr_size_t *len)
 {
     if (len) {
-        *len = csv->len;
+        *len = csv->text.len;
     }
-    return csv->buf;
+    return csv->text.data;
 }
 
 /* Whether Python prints code point c as it is (str.isprintable()): not for
@@ -147,10 +120,10 @@ const char *to_csv_pyrepr(apr_pool_t *pool, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     char quote = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
-    to_csv_t out;
+    to_jbuf_t out;
 
-    init_cap(&out, pool, strlen(s) + 3);
-    append(&out, &quote, 1);
+    to_jbuf_init(&out, pool, strlen(s) + 2);
+    to_jbuf_add(&out, &quote, 1);
     while (*p) {
         unsigned long c;
         int n = utf8_next(p, &c);
@@ -159,28 +132,28 @@ const char *to_csv_pyrepr(apr_pool_t *pool, const char *s)
         if (c == (unsigned long)quote || c == '\\') {
             esc[0] = '\\';
             esc[1] = (char)c;
-            append(&out, esc, 2);
+            to_jbuf_add(&out, esc, 2);
         }
         else if (c == '\t' || c == '\n' || c == '\r') {
-            append(&out, c == '\t' ? "\\t" : c == '\n' ? "\\n" : "\\r", 2);
+            to_jbuf_add(&out, c == '\t' ? "\\t" : c == '\n' ? "\\n" : "\\r", 2);
         }
         else if (py_printable(c)) {
-            append(&out, (const char *)p, (apr_size_t)n);
+            to_jbuf_add(&out, (const char *)p, (apr_size_t)n);
         }
         else if (c < 0x100) {
             apr_snprintf(esc, sizeof(esc), "\\x%02lx", c);
-            append(&out, esc, strlen(esc));
+            to_jbuf_add(&out, esc, strlen(esc));
         }
         else if (c < 0x10000) {
             apr_snprintf(esc, sizeof(esc), "\\u%04lx", c);
-            append(&out, esc, strlen(esc));
+            to_jbuf_add(&out, esc, strlen(esc));
         }
         else {
             apr_snprintf(esc, sizeof(esc), "\\U%08lx", c);
-            append(&out, esc, strlen(esc));
+            to_jbuf_add(&out, esc, strlen(esc));
         }
         p += n;
     }
-    append(&out, &quote, 1);
-    return out.buf;
+    to_jbuf_add(&out, &quote, 1);
+    return out.data;
 }

@@ -1,17 +1,16 @@
 /* CSV text as Python's csv.writer writes it (the dialect upstream's reports
  * use: comma, double quotes doubled, quoting only when needed, CRLF), and
  * the Python repr() of strings that upstream's report cells contain (pure:
- * APR only). */
+ * APR, and the project's growing buffer). */
 #ifndef TO_CSV_H
 #define TO_CSV_H
 
 #include <apr_pools.h>
 
+#include "../json/to_json.h"
+
 typedef struct {
-    apr_pool_t *pool;
-    char *buf;
-    apr_size_t len;
-    apr_size_t cap;
+    to_jbuf_t text;
     int row_fields;      /* fields written in the current row */
     int row_first_empty; /* the current row's first field is empty */
 } to_csv_t;
