@@ -56,6 +56,22 @@ def stop_process(proc):
             proc.wait()
 
 
+def wait_answer(base, proc, what):
+    """Waits until httpd answers a request. The port opens before the
+    modules' post_config hooks have run (the parent listens first), so an
+    open port is not yet a server that is up; a stop sent then kills it."""
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited: " + proc.stderr.read().decode())
+        try:
+            requests.get(base + "/health/live", timeout=2, headers={"Connection": "close"})
+            return
+        except requests.RequestException:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not answer")
+
+
 def live_children(pid):
     """The pids of pid's children that have not exited, or None when /proc
     does not tell."""
@@ -259,6 +275,7 @@ class Server:
         self.proc = subprocess.Popen([HTTPD, "-f", str(conf), "-DFOREGROUND"], env=sanitizer_env(self.port),
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_port(self.port, self.proc, "httpd")
+        wait_answer(self.base, self.proc, "httpd")
 
     def stop(self):
         # idle keep-alive connections would hold a graceful stop in lingering close
