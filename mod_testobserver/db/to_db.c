@@ -257,18 +257,28 @@ const char *to_db_col(to_req_t *tr, apr_dbd_row_t *row, int n)
     return value ? apr_pstrdup(tr->pool, value) : NULL;
 }
 
-const char *to_db_first(to_req_t *tr, apr_dbd_results_t *res)
+int to_db_first_cols(to_req_t *tr, apr_dbd_results_t *res, int n, const char **cols)
 {
     apr_dbd_row_t *row = NULL;
-    const char *value = NULL;
+    int i, found = 0;
 
     while (to_db_next(tr, res, &row) == 0) {
-        if (!value) {
-            value = to_db_col(tr, row, 0);
-            value = value ? value : "";
+        for (i = 0; !found && i < n; i++) {
+            cols[i] = to_db_col(tr, row, i);
         }
+        found = 1;
     }
-    return value;
+    return found;
+}
+
+const char *to_db_first(to_req_t *tr, apr_dbd_results_t *res)
+{
+    const char *value = NULL;
+
+    if (!to_db_first_cols(tr, res, 1, &value)) {
+        return NULL;
+    }
+    return value ? value : "";
 }
 
 const char *to_db_value(to_req_t *tr, int *status, const char *label, ...)

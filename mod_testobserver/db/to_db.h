@@ -43,8 +43,11 @@ int to_db_next(to_req_t *tr, apr_dbd_results_t *res, apr_dbd_row_t **row);
 /* Column n of row, copied into the request pool; NULL for SQL NULL. */
 const char *to_db_col(to_req_t *tr, apr_dbd_row_t *row, int n);
 
-/* Column 0 of the first row of res ("" for NULL), or NULL without rows;
- * reads every row so the result is released. */
+/* Columns 0..n-1 of the first row of res into cols (NULL for SQL NULL);
+ * returns 0 without rows. Reads every row so the result is released. */
+int to_db_first_cols(to_req_t *tr, apr_dbd_results_t *res, int n, const char **cols);
+
+/* Column 0 of the first row of res ("" for NULL), or NULL without rows. */
 const char *to_db_first(to_req_t *tr, apr_dbd_results_t *res);
 
 /* First column of the first row of a labelled SELECT, or NULL when it

@@ -104,24 +104,19 @@ static int matches(to_req_t *tr, const char *what, const to_sqlb_t *b, const cha
                    const char **ids)
 {
     apr_dbd_results_t *res;
-    apr_dbd_row_t *row = NULL;
+    const char *cols[2] = {NULL, NULL};
     int status;
 
-    *count = *ids = NULL;
     status = to_db_select_text(tr, what, to_sqlb_sql(b), to_sqlb_nargs(b), to_sqlb_args(b), &res);
     if (status != OK) {
         return status;
     }
-    while (to_db_next(tr, res, &row) == 0) {
-        if (!*count) {
-            *count = to_db_col(tr, row, 0);
-            *ids = to_db_col(tr, row, 1);
-        }
-    }
-    if (!*count || !*ids) {
+    if (!to_db_first_cols(tr, res, 2, cols) || !cols[0] || !cols[1]) {
         tr->detail = "Internal Server Error";
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    *count = cols[0];
+    *ids = cols[1];
     return OK;
 }
 
