@@ -57,9 +57,10 @@ def stop_process(proc):
 
 
 def wait_answer(base, proc, what):
-    """Waits until httpd answers a request. The port opens before the
-    modules' post_config hooks have run (the parent listens first), so an
-    open port is not yet a server that is up; a stop sent then kills it."""
+    """Waits until httpd answers a request, failing if proc exits first. The
+    port opens before the modules' post_config hooks have run (the parent
+    listens first), so an open port (wait_port) is not yet a server that is
+    up; a stop sent then kills it."""
     deadline = time.time() + 30
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -274,7 +275,6 @@ class Server:
         conf = self.write_conf()
         self.proc = subprocess.Popen([HTTPD, "-f", str(conf), "-DFOREGROUND"], env=sanitizer_env(self.port),
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wait_port(self.port, self.proc, "httpd")
         wait_answer(self.base, self.proc, "httpd")
 
     def stop(self):
